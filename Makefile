@@ -1,0 +1,54 @@
+# Trefpunt leermiddelen. `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+EDITOR_EMAIL ?= redacteur@trefpunt.local
+
+.DEFAULT_GOAL := help
+.PHONY: help run test bench lint format clean browser
+
+help: ## show the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade --quiet pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed ## set up (venv, install, migrate, seed, index) and serve on http://127.0.0.1:5000
+	$(BIN)/trefpunt init
+	$(BIN)/trefpunt seed
+	$(BIN)/trefpunt index rebuild
+	$(BIN)/trefpunt user login --role admin $(EDITOR_EMAIL)
+	$(BIN)/trefpunt serve --host $(HOST) --port $(PORT)
+
+browser: ## install Debian's Chromium for the browser tests when it is missing
+	@command -v /usr/bin/chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: $(VENV)/.installed-test browser ## run the whole suite (also on PostgreSQL when TREFPUNT_TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test ## run the performance benchmark (writes bench/results/)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: $(VENV)/.installed-test ## ruff check and format check
+	$(BIN)/ruff check trefpunt tests bench
+	$(BIN)/ruff format --check trefpunt tests bench
+
+format: $(VENV)/.installed-test ## format the code
+	$(BIN)/ruff format trefpunt tests bench
+	$(BIN)/ruff check --fix trefpunt tests bench
+
+clean: ## remove the virtualenv and build output (not the instance folder)
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -1,0 +1,37 @@
+"""Trefpunt leermiddelen: the searchable guide to learning materials for basic skills."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import config, db, errors, i18n, resources, search, security
+from .extensions import csrf
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("TREFPUNT_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=str(resources.path("templates")),
+        static_folder=str(resources.path("static")),
+    )
+    config.load(app, test_config)
+    db.init_app(app)
+    search.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    register_blueprints(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api.views import bp as api_bp
+    from .public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,0 +1,1 @@
+"""Editor accounts, login and permissions."""

@@ -1,0 +1,193 @@
+"""Database models of the catalogue (SQLAlchemy 2.0, typed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Facet(Base):
+    """A dimension of the catalogue (skill, level, ...); ``param`` is its stable URL parameter."""
+
+    __tablename__ = "facets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    param: Mapped[str] = mapped_column(String(40), unique=True)
+    label_nl: Mapped[str] = mapped_column(String(120))
+    label_en: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20), default="controlled")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    terms: Mapped[list[Term]] = relationship(
+        back_populates="facet", order_by="Term.position", cascade="all, delete-orphan"
+    )
+
+
+class Term(Base):
+    """A value of a controlled facet. ``key`` never changes once published: shared links hold it."""
+
+    __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("facet_name", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facet_name: Mapped[str] = mapped_column(ForeignKey("facets.name"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    label_nl: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    # Levels belong to a scheme (ERK, referentieniveau, digital); a range never crosses schemes.
+    group_nl: Mapped[str] = mapped_column(String(200), default="")
+    group_en: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # Hidden terms stay valid on existing materials and in old links, but are not offered for new use.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A merged term redirects to this key; its materials have moved there.
+    merged_into: Mapped[str | None] = mapped_column(String(60), default=None)
+
+    facet: Mapped[Facet] = relationship(back_populates="terms")
+
+
+material_terms = Table(
+    "material_terms",
+    Base.metadata,
+    Column("material_id", ForeignKey("materials.id", ondelete="CASCADE"), primary_key=True),
+    Column("term_id", ForeignKey("terms.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class Material(Base):
+    """A learning material (or a tool around one) as editors maintain it."""
+
+    __tablename__ = "materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    provider: Mapped[str] = mapped_column(String(200), default="", index=True)
+    url: Mapped[str] = mapped_column(String(500), default="")
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default=Status.DRAFT, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    link_checked_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+
+    terms: Mapped[list[Term]] = relationship(secondary=material_terms, order_by=Term.position)
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="material", order_by="Revision.number", cascade="all, delete-orphan"
+    )
+
+    # Optimistic locking: an UPDATE whose version no longer matches raises StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+
+    def term_keys(self, facet_name: str) -> list[str]:
+        return [t.key for t in self.terms if t.facet_name == facet_name]
+
+    def terms_of(self, facet_name: str) -> list[Term]:
+        return [t for t in self.terms if t.facet_name == facet_name]
+
+
+class Revision(Base):
+    """A snapshot of a material as one save left it, with who saved it and what changed."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("material_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(String(300), default="")
+    changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+
+    material: Mapped[Material] = relationship(back_populates="revisions")
+
+
+class MaterialChange(Base):
+    """Journal of committed material changes, in commit order.
+
+    Derived stores (each process's search index) remember the last ``seq`` they applied and catch up
+    from here, so a change reaches every process and survives a crash of any of them.
+    """
+
+    __tablename__ = "material_changes"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # No foreign key: the journal outlives a hard-deleted material.
+    material_id: Mapped[int] = mapped_column(Integer, index=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default="editor")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+
+
+@event.listens_for(Session, "after_flush")
+def _journal_material_changes(session: Session, _flush_context) -> None:
+    """Write one journal row per material changed by this flush, in the same transaction."""
+    changed: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Material) and (obj in session.deleted or session.is_modified(obj)):
+            changed.add(obj.id)
+        elif isinstance(obj, Term) and obj not in session.new and session.is_modified(obj):
+            # A relabelled term changes the indexed text of every material that carries it.
+            rows = session.connection().execute(
+                select(material_terms.c.material_id).where(material_terms.c.term_id == obj.id)
+            )
+            changed.update(row[0] for row in rows)
+    if not changed:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Serialise journal writers until commit so sequence order is commit order: a reader that has
+        # seen seq N can never later find a smaller seq appear.
+        connection.execute(text("LOCK TABLE material_changes IN EXCLUSIVE MODE"))
+    connection.execute(insert(MaterialChange), [{"material_id": i} for i in sorted(changed)])

@@ -1,0 +1,78 @@
+"""Loading the seed catalogue from ``catalog_data/``: vocabularies first, then the materials.
+
+Idempotent: terms and materials that exist are left as editors made them; only what is missing is added.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Facet, Term
+from .services import ImportReport, Progress, import_records
+
+SEED_AUTHOR = "seed"
+
+
+@dataclass
+class SeedReport:
+    facets_added: int
+    terms_added: int
+    materials: ImportReport
+
+
+def seed_vocabularies(session: Session, data_dir: Path) -> tuple[int, int]:
+    """Add the facets and terms of the seed files that the database does not have yet."""
+    facets = {f.name: f for f in session.scalars(select(Facet))}
+    terms = {(t.facet_name, t.key) for t in session.scalars(select(Term))}
+    facets_added = terms_added = 0
+    with open(data_dir / "facets.csv", encoding="utf-8") as f:
+        for position, row in enumerate(csv.DictReader(f)):
+            if row["facet"] not in facets:
+                facet = Facet(
+                    name=row["facet"],
+                    param=row["param"],
+                    label_nl=row["label_nl"],
+                    label_en=row["label_en"],
+                    kind=row["kind"],
+                    position=position,
+                )
+                session.add(facet)
+                facets[facet.name] = facet
+                facets_added += 1
+    session.flush()
+    with open(data_dir / "vocabularies.csv", encoding="utf-8") as f:
+        for position, row in enumerate(csv.DictReader(f)):
+            if (row["facet"], row["key"]) not in terms:
+                session.add(
+                    Term(
+                        facet_name=row["facet"],
+                        key=row["key"],
+                        label_nl=row["label_nl"],
+                        label_en=row["label_en"],
+                        group_nl=row["group_nl"] or "",
+                        group_en=row["group_en"] or "",
+                        position=position,
+                    )
+                )
+                terms_added += 1
+    session.flush()
+    return facets_added, terms_added
+
+
+def seed_rows(data_dir: Path) -> list[tuple[int, dict]]:
+    with open(data_dir / "materials.jsonl", encoding="utf-8") as f:
+        return [(n, json.loads(line)) for n, line in enumerate(f, 1) if line.strip()]
+
+
+def seed(session: Session, data_dir: Path, progress: Progress | None = None) -> SeedReport:
+    facets_added, terms_added = seed_vocabularies(session, data_dir)
+    report = import_records(
+        session, seed_rows(data_dir), author=SEED_AUTHOR, only_new=True, progress=progress
+    )
+    return SeedReport(facets_added, terms_added, report)

@@ -1,0 +1,234 @@
+"""Use cases of the catalogue. They change the session and flush; the caller commits (one unit of work)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from .errors import Conflict, FieldError, NotFound, ValidationError
+from .models import Material, Revision, Status, Term, utcnow
+from .records import MaterialRecord, validate
+from .vocabulary import Vocabulary, load_vocabulary
+
+Progress = Callable[[int], None]
+
+
+def record_of(material: Material, vocabulary: Vocabulary) -> MaterialRecord:
+    """The exchange record of a stored material."""
+    return MaterialRecord(
+        slug=material.slug,
+        title=material.title,
+        summary=material.summary,
+        description=material.description,
+        provider=material.provider,
+        url=material.url,
+        keywords=list(material.keywords or []),
+        status=material.status,
+        facets={f.param: f.order(material.term_keys(f.name)) for f in vocabulary.controlled},
+    )
+
+
+def get_material(session: Session, slug: str) -> Material:
+    material = session.scalar(
+        select(Material).where(Material.slug == slug).options(selectinload(Material.terms))
+    )
+    if material is None:
+        raise NotFound(f"geen leermiddel met slug '{slug}'")
+    return material
+
+
+def save_material(
+    session: Session,
+    record: MaterialRecord,
+    *,
+    author: str,
+    vocabulary: Vocabulary | None = None,
+    original_slug: str | None = None,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Material:
+    """Create or update the material ``original_slug`` (or ``record.slug``) from a record.
+
+    Raises ValidationError for a bad record and Conflict when the stored version is not
+    ``expected_version``: an editor saving over a newer version loses nothing silently.
+    """
+    vocabulary = vocabulary or load_vocabulary(session)
+    clean, errors = validate(record, vocabulary)
+    if errors:
+        raise ValidationError(errors)
+    slug = original_slug or clean.slug
+    material = session.scalar(select(Material).where(Material.slug == slug))
+    if clean.slug != slug and session.scalar(select(Material.id).where(Material.slug == clean.slug)):
+        raise ValidationError([FieldError("slug", f"de slug '{clean.slug}' is al in gebruik")])
+    if material is None:
+        if original_slug is not None:
+            raise NotFound(f"geen leermiddel met slug '{original_slug}'")
+        material = Material(created_by=author, keywords=[])
+        session.add(material)
+    elif expected_version is not None and material.version != expected_version:
+        raise Conflict("dit leermiddel is intussen door iemand anders opgeslagen", material.version)
+    _apply(session, material, clean, vocabulary, author, note)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict("dit leermiddel is intussen door iemand anders opgeslagen") from exc
+    return material
+
+
+def set_status(
+    session: Session, slug: str, status: Status, *, author: str, expected_version: int | None = None
+) -> Material:
+    """Publish, archive or return to draft; publishing demands a complete record."""
+    material = get_material(session, slug)
+    vocabulary = load_vocabulary(session)
+    record = record_of(material, vocabulary)
+    record.status = Status(status).value
+    notes = {Status.PUBLISHED: "gepubliceerd", Status.ARCHIVED: "gearchiveerd", Status.DRAFT: "naar concept"}
+    return save_material(
+        session,
+        record,
+        author=author,
+        vocabulary=vocabulary,
+        original_slug=slug,
+        expected_version=expected_version,
+        note=notes[Status(status)],
+    )
+
+
+def _apply(
+    session: Session,
+    material: Material,
+    record: MaterialRecord,
+    vocabulary: Vocabulary,
+    author: str,
+    note: str,
+) -> None:
+    previous = record_of(material, vocabulary).to_dict(vocabulary) if material.id else None
+    snapshot = record.to_dict(vocabulary)
+    if previous == snapshot:
+        return
+    material.slug = record.slug
+    material.title = record.title
+    material.summary = record.summary
+    material.description = record.description
+    material.provider = record.provider
+    material.url = record.url
+    material.keywords = list(record.keywords)
+    material.status = record.status
+    wanted = {(f.name, key) for f in vocabulary.controlled for key in record.facets.get(f.param, [])}
+    terms = _terms_by_key(session)
+    material.terms = [terms[k] for k in sorted(wanted, key=lambda k: (k[0], terms[k].position))]
+    material.updated_at = utcnow()
+    material.updated_by = author
+    changed = sorted(k for k in snapshot if previous is None or previous.get(k) != snapshot[k])
+    if material.id is None:
+        session.flush()  # the revision needs the material's id
+    number = session.scalar(
+        select(func.coalesce(func.max(Revision.number), 0)).where(Revision.material_id == material.id)
+    )
+    session.add(
+        Revision(
+            material_id=material.id,
+            number=number + 1,
+            author=author,
+            note=note or ("aangemaakt" if previous is None else "bewerkt"),
+            changed_fields=changed,
+            snapshot=snapshot,
+        )
+    )
+
+
+def _terms_by_key(session: Session) -> dict[tuple[str, str], Term]:
+    cache = session.info.get("terms_by_key")
+    if cache is None:
+        cache = {(t.facet_name, t.key): t for t in session.scalars(select(Term))}
+        session.info["terms_by_key"] = cache
+    return cache
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do), slug by slug."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged) + len(self.skipped)
+
+
+def import_records(
+    session: Session,
+    rows: Iterable[tuple[int, dict]],
+    *,
+    author: str,
+    dry_run: bool = False,
+    only_new: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Upsert materials by slug from ``(line, mapping)`` rows, all or nothing.
+
+    Every row is validated before anything is written; with any error the import raises
+    ValidationError (or, in a dry run, returns the errors) and the session is left untouched.
+    ``only_new`` leaves existing materials alone (the seed uses it, so re-seeding never overwrites editors).
+    """
+    vocabulary = load_vocabulary(session)
+    report = ImportReport()
+    records: list[MaterialRecord] = []
+    first_line: dict[str, int] = {}
+    for line, data in rows:
+        clean, errors = validate(MaterialRecord.from_mapping(data, vocabulary), vocabulary)
+        report.errors.extend(FieldError(e.field, e.message, line) for e in errors)
+        if clean.slug in first_line:
+            report.errors.append(
+                FieldError("slug", f"dubbele slug '{clean.slug}' (ook op regel {first_line[clean.slug]})", line)
+            )
+        first_line.setdefault(clean.slug, line)
+        records.append(clean)
+    if report.errors:
+        if dry_run:
+            return report
+        raise ValidationError(report.errors)
+
+    existing = {
+        m.slug: m for m in session.scalars(select(Material).options(selectinload(Material.terms)))
+    }
+    for done, record in enumerate(records, 1):
+        material = existing.get(record.slug)
+        if material is None:
+            report.created.append(record.slug)
+        elif only_new:
+            report.skipped.append(record.slug)
+        elif record_of(material, vocabulary).to_dict(vocabulary) == record.to_dict(vocabulary):
+            report.unchanged.append(record.slug)
+        else:
+            report.updated.append(record.slug)
+        if not dry_run and (material is None or not only_new):
+            save_material(
+                session,
+                record,
+                author=author,
+                vocabulary=vocabulary,
+                original_slug=record.slug if material is not None else None,
+                note="import",
+            )
+        if progress:
+            progress(done)
+    return report
+
+
+def export_records(session: Session, slugs: Iterable[str] | None = None) -> list[MaterialRecord]:
+    """All materials (or the given ones) as records, ordered by slug so exports are reproducible."""
+    vocabulary = load_vocabulary(session)
+    query = select(Material).options(selectinload(Material.terms)).order_by(Material.slug)
+    if slugs is not None:
+        query = query.where(Material.slug.in_(list(slugs)))
+    return [record_of(m, vocabulary) for m in session.scalars(query)]

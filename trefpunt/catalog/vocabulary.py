@@ -1,0 +1,146 @@
+"""Controlled vocabularies as an immutable snapshot, read from the database once per use.
+
+The snapshot answers the questions every interface asks: which facet a URL parameter means, whether a key
+exists (following merges), what a key is called in Dutch or English, and whether a level range is valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from .models import Facet
+
+LEVEL_FACET = "level"
+PROVIDER_FACET = "provider"
+
+
+@dataclass(frozen=True)
+class TermDef:
+    key: str
+    label_nl: str
+    label_en: str
+    group_nl: str = ""
+    group_en: str = ""
+    position: int = 0
+    hidden: bool = False
+    merged_into: str | None = None
+
+    def label(self, locale: str = "nl") -> str:
+        return self.label_en if locale == "en" else self.label_nl
+
+    def group(self, locale: str = "nl") -> str:
+        return self.group_en if locale == "en" else self.group_nl
+
+
+@dataclass(frozen=True)
+class FacetDef:
+    name: str
+    param: str
+    label_nl: str
+    label_en: str
+    kind: str = "controlled"
+    terms: tuple[TermDef, ...] = ()
+    _by_key: dict[str, TermDef] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_key.update({t.key: t for t in self.terms})
+
+    @property
+    def controlled(self) -> bool:
+        return self.kind == "controlled"
+
+    def label(self, locale: str = "nl") -> str:
+        return self.label_en if locale == "en" else self.label_nl
+
+    def term(self, key: str) -> TermDef | None:
+        return self._by_key.get(key)
+
+    def resolve(self, key: str) -> str | None:
+        """The current key for ``key``, following merges; None when it is unknown."""
+        seen: set[str] = set()
+        term = self._by_key.get(key)
+        while term is not None and term.merged_into and term.key not in seen:
+            seen.add(term.key)
+            term = self._by_key.get(term.merged_into)
+        return term.key if term is not None else None
+
+    def order(self, keys) -> list[str]:
+        """Keys in vocabulary order, duplicates dropped."""
+        wanted = set(keys)
+        return [t.key for t in self.terms if t.key in wanted]
+
+
+class Vocabulary:
+    """All facets, in display order."""
+
+    def __init__(self, facets: list[FacetDef]):
+        self.facets = tuple(facets)
+        self.by_name = {f.name: f for f in self.facets}
+        self.by_param = {f.param: f for f in self.facets}
+
+    @cached_property
+    def controlled(self) -> tuple[FacetDef, ...]:
+        return tuple(f for f in self.facets if f.controlled)
+
+    def facet(self, name: str) -> FacetDef:
+        return self.by_name[name]
+
+    def level_range_error(self, keys: list[str]) -> str | None:
+        """Why ``keys`` is not one unbroken range of levels within one scheme, or None when it is."""
+        if not keys:
+            return None
+        levels = self.by_name[LEVEL_FACET]
+        terms = [levels.term(k) for k in keys]
+        if any(t is None for t in terms):
+            return None  # unknown keys are reported on their own
+        schemes = {t.group_nl for t in terms}
+        if len(schemes) > 1:
+            return "een niveaubereik blijft binnen één niveauschaal (" + ", ".join(sorted(schemes)) + ")"
+        scheme_terms = [t for t in levels.terms if t.group_nl == terms[0].group_nl]
+        index = sorted(scheme_terms.index(t) for t in set(terms))
+        if index != list(range(index[0], index[-1] + 1)):
+            return "een niveaubereik bevat elk niveau tussen het laagste en het hoogste"
+        return None
+
+    def level_range(self, low: str, high: str) -> list[str]:
+        """Every level from ``low`` to ``high`` within their scheme (empty when they do not form one)."""
+        levels = self.by_name[LEVEL_FACET]
+        lo, hi = levels.term(low), levels.term(high)
+        if lo is None or hi is None or lo.group_nl != hi.group_nl:
+            return []
+        scheme = [t for t in levels.terms if t.group_nl == lo.group_nl]
+        i, j = scheme.index(lo), scheme.index(hi)
+        return [t.key for t in scheme[min(i, j) : max(i, j) + 1]]
+
+
+def load_vocabulary(session: Session) -> Vocabulary:
+    facets = session.scalars(select(Facet).options(selectinload(Facet.terms)).order_by(Facet.position))
+    return Vocabulary(
+        [
+            FacetDef(
+                name=f.name,
+                param=f.param,
+                label_nl=f.label_nl,
+                label_en=f.label_en,
+                kind=f.kind,
+                terms=tuple(
+                    TermDef(
+                        key=t.key,
+                        label_nl=t.label_nl,
+                        label_en=t.label_en,
+                        group_nl=t.group_nl,
+                        group_en=t.group_en,
+                        position=t.position,
+                        hidden=t.hidden,
+                        merged_into=t.merged_into,
+                    )
+                    for t in f.terms
+                ),
+            )
+            for f in facets
+        ]
+    )

@@ -1,0 +1,18 @@
+from alembic import context
+
+from trefpunt.catalog.models import Base
+from trefpunt.db import make_engine
+
+config = context.config
+url = config.attributes["database_url"]
+engine = make_engine(url)
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+engine.dispose()
