@@ -1,0 +1,276 @@
+"""The search service: one ``SearchEngine`` per process, answering ``SearchRequest``s.
+
+Before it answers, the engine compares the journal head in the database with the seq its open
+searcher has seen; when behind, it catches the index up (or sees that another process already did) and
+reopens. So a change committed anywhere is visible to the next search everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from trefpunt.catalog.models import Material
+from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
+
+from .describe import describe
+from .docsets import DocSets
+from .highlight import fragments, snippet
+from .query import ParsedQuery, build_query
+from .request import SearchRequest
+from .result import FacetResult, FacetValue, Hit, SearchResult
+from .store import CheckReport, IndexProblem, IndexStore, journal_head
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "trefpunt.search"
+SUGGEST_BELOW = 3
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is said, without translating it here."""
+    return message
+
+
+class SearchUnavailable(Exception):
+    """The index cannot answer; the message tells an operator what to run."""
+
+
+@dataclass
+class _View:
+    path: Path
+    seq: int
+    searcher: Searcher
+    docsets: DocSets | None = None
+
+
+class SearchEngine:
+    def __init__(self, index_dir: str | Path, session_factory: sessionmaker, *, auto_rebuild: bool = True):
+        self.store = IndexStore(index_dir)
+        self.session_factory = session_factory
+        self.auto_rebuild = auto_rebuild
+        self._view: _View | None = None
+        self._lock = threading.RLock()
+
+    # -- maintenance -----------------------------------------------------------------------------
+    def rebuild(self, vocabulary: Vocabulary, progress=None) -> int:
+        with self.session_factory() as session:
+            _path, count = self.store.rebuild(session, vocabulary, progress)
+        return count
+
+    def ensure(self, vocabulary: Vocabulary) -> bool:
+        """Rebuild the index when it is missing or unusable; True when it did."""
+        try:
+            self.store.open()
+        except IndexProblem as problem:
+            log.warning("search index unusable (%s); rebuilding it", problem)
+            self.rebuild(vocabulary)
+            return True
+        return False
+
+    def check(self) -> CheckReport:
+        with self.session_factory() as session:
+            return self.store.check(session)
+
+    def catch_up(self, vocabulary: Vocabulary) -> int:
+        with self.session_factory() as session:
+            return self.store.catch_up(session, vocabulary)
+
+    # -- searching -------------------------------------------------------------------------------
+    def search(
+        self, session: Session, request: SearchRequest, vocabulary: Vocabulary, *, locale: str = "nl", **i18n
+    ) -> SearchResult:
+        """Answer ``request`` with published materials, facet counts, a suggestion and a description."""
+        with self._lock:
+            view = self._fresh_view(session, vocabulary)
+            result = self._run(view, session, request, vocabulary, locale)
+        result.description = describe(request, result.total, vocabulary, locale=locale, **i18n)
+        return result
+
+    def similar(self, session: Session, material: Material, vocabulary: Vocabulary, limit: int = 4):
+        """Published materials most like ``material``: its skills and audiences, ranked by its words."""
+        with self._lock:
+            view = self._fresh_view(session, vocabulary)
+            docs = self._docsets(view, vocabulary)
+            candidates = docs.union("skill", material.term_keys("skill"))
+            audience = docs.union("audience", material.term_keys("audience"))
+            if candidates & audience:
+                candidates &= audience
+            parsed = build_query(" ".join([material.title, *(material.keywords or [])]))
+            own = {d for d in view.searcher.document_numbers(id=str(material.id))}
+            ranked: list[int] = []
+            if parsed.query is not None and candidates:
+                loose = wq.Or(list(_leaves(parsed.query)))
+                hits = view.searcher.search(loose, filter=docs.docs_of(candidates) - own, limit=limit)
+                ranked = [d for _s, d in hits.top_n]
+            if len(ranked) < limit:
+                extra = [d for d in docs.page_by_title(candidates, 0, limit * 3) if d not in own]
+                ranked += [d for d in extra if d not in ranked][: limit - len(ranked)]
+            ids = [int(view.searcher.stored_fields(d)["id"]) for d in ranked]
+        return _load_in_order(session, ids)
+
+    def _fresh_view(self, session: Session, vocabulary: Vocabulary) -> _View:
+        head = journal_head(session)
+        view = self._view
+        if view is not None and view.seq >= head and view.path == self.store.current_path():
+            return view
+        try:
+            return self._reopen(head, vocabulary)
+        except IndexProblem as problem:
+            if not self.auto_rebuild:
+                raise SearchUnavailable(str(problem)) from problem
+            log.warning("search index unusable (%s); rebuilding it now", problem)
+            try:
+                self.rebuild(vocabulary)
+                return self._reopen(head, vocabulary)
+            except IndexProblem as again:
+                raise SearchUnavailable(str(again)) from again
+
+    def _reopen(self, head: int, vocabulary: Vocabulary) -> _View:
+        path, ix, seq = self.store.open()
+        if seq < head:
+            self.catch_up(vocabulary)
+            path, ix, seq = self.store.open()
+        previous, self._view = self._view, _View(path, seq, ix.searcher())
+        if previous is not None:
+            previous.searcher.close()
+        return self._view
+
+    def _docsets(self, view: _View, vocabulary: Vocabulary) -> DocSets:
+        if view.docsets is None:
+            view.docsets = DocSets(view.searcher, [f.name for f in vocabulary.facets])
+        return view.docsets
+
+    def _run(
+        self, view: _View, session: Session, request: SearchRequest, vocabulary: Vocabulary, locale: str
+    ) -> SearchResult:
+        docs = self._docsets(view, vocabulary)
+        searcher = view.searcher
+        notices: list[str] = []
+        if request.query_was_cut:
+            notices.append(N_("Uw zoekvraag was erg lang; alleen het begin is gebruikt."))
+        parsed = build_query(request.q) if request.q else ParsedQuery(None)
+        if request.q and parsed.query is None:
+            notices.append(N_("Uw zoekvraag bevat geen woorden om op te zoeken; alle leermiddelen worden getoond."))
+        matching = docs.all if parsed.query is None else docs.bitmap_of_docs(searcher.docs_for_query(parsed.query))
+        selections = {name: docs.union(name, values) for name, values in request.filters.items()}
+        result = matching
+        for bits in selections.values():
+            result &= bits
+        total = result.bit_count()
+
+        offset, limit = (request.page - 1) * request.per_page, request.per_page
+        scores: dict[int, float] = {}
+        if parsed.query is not None and request.sort == "relevantie":
+            wanted = docs.docs_of(result) if selections else None
+            top = searcher.search(parsed.query, filter=wanted, limit=offset + limit).top_n[offset:]
+            page_docs = [d for _score, d in top]
+            scores = {d: s for s, d in top}
+        elif request.sort == "nieuwste":
+            page_docs = docs.page_by_newest(result, offset, limit)
+        else:
+            page_docs = docs.page_by_title(result, offset, limit)
+        ids = [int(searcher.stored_fields(d)["id"]) for d in page_docs]
+        score_by_id = {int(searcher.stored_fields(d)["id"]): s for d, s in scores.items()}
+        hits = [
+            Hit(
+                material=m,
+                score=score_by_id.get(m.id),
+                title=fragments(m.title, parsed.highlight_terms, parsed.highlight_prefixes),
+                summary=snippet(m.summary, parsed.highlight_terms, parsed.highlight_prefixes),
+            )
+            for m in _load_in_order(session, ids)
+        ]
+        facets = [
+            self._facet(facet, matching, selections, docs, request, vocabulary, locale)
+            for facet in vocabulary.facets
+        ]
+        suggestion = None
+        if parsed.words and total < SUGGEST_BELOW:
+            suggestion = self._suggest(searcher, docs, parsed, request, selections, total)
+        return SearchResult(request, hits, total, facets, suggestion, notices)
+
+    def _facet(self, facet, matching, selections, docs, request, vocabulary, locale) -> FacetResult:
+        """Counts under every selection but this facet's own, so its other values stay choosable."""
+        others = matching
+        for name, bits in selections.items():
+            if name != facet.name:
+                others &= bits
+        per_value = docs.values.get(facet.name, {})
+        chosen = request.selected(facet.name)
+        values: list[FacetValue] = []
+        if facet.controlled:
+            candidates = [(t.key, t.label(locale), t.group(locale)) for t in facet.terms if not t.merged_into]
+        else:
+            counted = {v: (others & bits).bit_count() for v, bits in per_value.items()}
+            names = sorted((v for v, c in counted.items() if c), key=lambda v: (-counted[v], v.lower()))
+            names += [v for v in chosen if v not in names]
+            candidates = [(v, v, "") for v in names]
+        for key, label, group in candidates:
+            count = (others & per_value.get(key, 0)).bit_count()
+            selected = key in chosen
+            if facet.controlled and not (count or selected) and facet.term(key).hidden:
+                continue
+            toggle = request.toggled(facet.name, key, vocabulary).query_string(vocabulary)
+            values.append(FacetValue(key, label, count, selected, group, toggle))
+        return FacetResult(facet.name, facet.param, facet.label(locale), values)
+
+    def _suggest(self, searcher, docs, parsed, request, selections, total) -> str | None:
+        """A respelled query when it would find more, e.g. 'digitale vaardigheeden'."""
+        corrector = searcher.corrector("words")
+        respelled, changed = [], False
+        for word in parsed.words:
+            if searcher.doc_frequency("words", word) == 0:
+                options = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+                if options:
+                    respelled.append(options[0])
+                    changed = True
+                    continue
+            respelled.append(word)
+        if not changed:
+            return None
+        text = " ".join(respelled)
+        query = build_query(text).query
+        if query is None:
+            return None
+        found = docs.bitmap_of_docs(searcher.docs_for_query(query))
+        for bits in selections.values():
+            found &= bits
+        return text if found.bit_count() > total else None
+
+
+def _leaves(query):
+    if isinstance(query, wq.Term):
+        yield query
+    elif hasattr(query, "subqueries"):
+        for sub in query.subqueries:
+            yield from _leaves(sub)
+
+
+def _load_in_order(session: Session, ids: list[int]) -> list[Material]:
+    """The database fills in what the index ranked; a row deleted meanwhile is left out."""
+    if not ids:
+        return []
+    rows = session.scalars(select(Material).where(Material.id.in_(ids)).options(selectinload(Material.terms)))
+    by_id = {m.id: m for m in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def init_app(app: Flask) -> None:
+    from trefpunt.db import session_factory
+
+    app.extensions[EXTENSION_KEY] = SearchEngine(
+        app.config["INDEX_DIR"], session_factory(app), auto_rebuild=app.config["SEARCH_AUTO_REBUILD"]
+    )
+
+
+def get_engine(app: Flask | None = None) -> SearchEngine:
+    return (app or current_app).extensions[EXTENSION_KEY]

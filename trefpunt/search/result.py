@@ -1,0 +1,66 @@
+"""What a search answers: the same shape for the pages, the API and the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trefpunt.catalog.models import Material
+
+from .request import SearchRequest
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of hit text; ``match`` pieces are the words the query found."""
+
+    text: str
+    match: bool = False
+
+
+@dataclass
+class Hit:
+    material: Material
+    score: float | None
+    title: list[Fragment]
+    summary: list[Fragment]
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    group: str = ""
+    toggle_query: str = ""
+
+
+@dataclass
+class FacetResult:
+    name: str
+    param: str
+    label: str
+    values: list[FacetValue]
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [v for v in self.values if v.selected]
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    hits: list[Hit]
+    total: int
+    facets: list[FacetResult]
+    suggestion: str | None = None
+    # Dutch message ids (translated by the interface) about how the query was read.
+    notices: list[str] = field(default_factory=list)
+    description: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def facet(self, name: str) -> FacetResult:
+        return next(f for f in self.facets if f.name == name)
