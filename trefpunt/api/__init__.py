@@ -1,0 +1,1 @@
+"""JSON API over the same services as the pages."""

@@ -1,0 +1,42 @@
+"""``/api/v1``: read-only JSON over the search service and the catalogue."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, jsonify, request
+
+from trefpunt import resources
+from trefpunt.catalog.errors import NotFound
+from trefpunt.catalog.models import Status
+from trefpunt.catalog.services import get_material
+from trefpunt.catalog.vocabulary import load_vocabulary
+from trefpunt.db import get_session
+from trefpunt.i18n import current_locale
+from trefpunt.search_service import run_search
+
+from .serialize import material_json, result_json
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/materials")
+def materials():
+    result, vocabulary = run_search(request.args, strict=True)
+    return jsonify(result_json(result, vocabulary, current_locale()))
+
+
+@bp.get("/materials/<slug>")
+def material(slug: str):
+    session = get_session()
+    found = get_material(session, slug)
+    if found.status != Status.PUBLISHED:
+        raise NotFound(f"geen gepubliceerd leermiddel met slug '{slug}'")
+    return jsonify(material_json(found, load_vocabulary(session), current_locale(), full=True))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    spec = json.loads((resources.PACKAGE / "api" / "openapi.json").read_text(encoding="utf-8"))
+    spec["servers"] = [{"url": request.host_url.rstrip("/") + "/api/v1"}]
+    return jsonify(spec)

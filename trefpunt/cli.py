@@ -1,0 +1,231 @@
+"""The ``trefpunt`` command: thin click commands over the same functions the tests call."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import create_app, migrations, resources
+from .auth import services as accounts
+from .catalog import exchange
+from .catalog.errors import ValidationError
+from .catalog.seed import seed as load_seed
+from .catalog.services import export_records, import_records
+from .catalog.vocabulary import load_vocabulary
+from .db import session_factory
+from .search import SearchRequest, get_engine
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
+def main() -> None:
+    """Trefpunt leermiddelen."""
+
+
+def _session():
+    return session_factory()()
+
+
+def _fail(error: ValidationError) -> None:
+    for problem in error.errors[:200]:
+        click.echo(f"  {problem}", err=True)
+    if len(error.errors) > 200:
+        click.echo(f"  … en nog {len(error.errors) - 200} fouten", err=True)
+    raise click.ClickException(f"{len(error.errors)} fout(en); er is niets veranderd")
+
+
+@main.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or migrate the database to the current schema."""
+    migrations.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Database is bijgewerkt.")
+
+
+@main.command("seed")
+@with_appcontext
+def seed_command() -> None:
+    """Load the seed vocabularies and catalogue; existing records are left as they are."""
+    with _session() as session:
+        with click.progressbar(length=1, label="Leermiddelen laden") as bar:
+            bar.length = sum(1 for _ in open(resources.path("catalog_data") / "materials.jsonl"))
+            report = load_seed(session, resources.path("catalog_data"), progress=lambda n: bar.update(1))
+        session.commit()
+    click.echo(
+        f"{report.facets_added} facetten en {report.terms_added} termen toegevoegd; "
+        f"{len(report.materials.created)} leermiddelen toegevoegd, "
+        f"{len(report.materials.skipped)} bestonden al."
+    )
+
+
+@main.group("index")
+def index_group() -> None:
+    """Maintain the search index."""
+
+
+@index_group.command("rebuild")
+@with_appcontext
+def index_rebuild() -> None:
+    """Build a fresh index from the database and swap it in."""
+    with _session() as session:
+        vocabulary = load_vocabulary(session)
+    with click.progressbar(length=1, label="Index bouwen") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        count = get_engine().rebuild(vocabulary, progress)
+    click.echo(f"Index gebouwd: {count} gepubliceerde leermiddelen.")
+
+
+@index_group.command("check")
+@with_appcontext
+def index_check() -> None:
+    """Report materials missing from, stale in or extra in the index (exit 1 when any)."""
+    report = get_engine().check()
+    click.echo(f"journal: {report.journal_seq}, index: {report.index_seq}")
+    for label, slugs in (("ontbreekt", report.missing), ("verouderd", report.stale), ("te veel", report.extra)):
+        for slug in slugs:
+            click.echo(f"{label}: {slug}")
+    if not report.ok:
+        raise click.ClickException("de index loopt niet gelijk met de database: run `trefpunt index rebuild`")
+    click.echo("Index in orde.")
+
+
+def _facet_options(command):
+    # One option per facet, named by its URL parameter, as in shared links.
+    for param in reversed(("vaardigheid", "niveau", "doelgroep", "vorm", "werkvorm", "kosten", "taal", "nodig", "aanbieder")):
+        command = click.option(f"--{param}", multiple=True, help=f"filter op {param} (herhaalbaar)")(command)
+    return command
+
+
+@main.command("search")
+@click.argument("query", required=False, default="")
+@_facet_options
+@click.option("--sorteer", default="relevantie", help="relevantie, titel of nieuwste")
+@click.option("--pagina", default="1")
+@click.option("--json", "as_json", is_flag=True, help="print the API's JSON")
+@with_appcontext
+def search_command(query: str, sorteer: str, pagina: str, as_json: bool, **facets) -> None:
+    """Search the published catalogue as the public does."""
+    from .api.serialize import result_json
+
+    args = {"q": [query], "sorteer": [sorteer], "pagina": [pagina]}
+    args.update({param: list(values) for param, values in facets.items() if values})
+    with _session() as session:
+        vocabulary = load_vocabulary(session)
+        request = SearchRequest.from_args(args, vocabulary, strict=True)
+        result = get_engine().search(session, request, vocabulary)
+        if as_json:
+            click.echo(json.dumps(result_json(result, vocabulary, "nl"), ensure_ascii=False, indent=2))
+            return
+        click.echo(result.description)
+        if result.suggestion:
+            click.echo(f"Bedoelde u: {result.suggestion}?")
+        for number, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
+            click.echo(f"{number:3}. {hit.material.title} ({hit.material.provider}) /leermiddel/{hit.material.slug}")
+
+
+@main.group("user")
+def user_group() -> None:
+    """Manage editor accounts."""
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(accounts.ROLES), default="editor")
+@click.option("--name", default="")
+@with_appcontext
+def user_create(email: str, role: str, name: str) -> None:
+    """Create an account; asks the password twice at a terminal, reads one line from a pipe."""
+    if sys.stdin.isatty():
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Nogmaals")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with _session() as session:
+        try:
+            accounts.create_user(session, email, password, role, name)
+        except ValidationError as error:
+            _fail(error)
+        session.commit()
+    click.echo(f"Account {accounts.normalise_email(email)} ({role}) aangemaakt.")
+
+
+@user_group.command("login")
+@click.argument("email")
+@click.option("--role", type=click.Choice(accounts.ROLES), default="admin")
+@with_appcontext
+def user_login(email: str, role: str) -> None:
+    """Create the account, or give it a new password, and print a one-time login."""
+    password = accounts.generate_password()
+    with _session() as session:
+        accounts.set_or_create(session, email, password, role)
+        session.commit()
+    url = f"http://{current_app.config.get('SERVER_NAME') or '127.0.0.1:5000'}/beheer"
+    click.echo(f"Redacteur-login voor deze sessie: {url}  e-mail: {email}  wachtwoord: {password}")
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="only report what would change")
+@with_appcontext
+def import_command(path: Path, dry_run: bool) -> None:
+    """Import materials from CSV or JSON Lines, all or nothing; upserts by slug."""
+    with _session() as session:
+        try:
+            vocabulary = load_vocabulary(session)
+            rows = exchange.read_rows(path.read_bytes(), exchange.detect_format(path.name), vocabulary)
+            with click.progressbar(length=len(rows), label="Importeren") as bar:
+                report = import_records(
+                    session, rows, author="import", dry_run=dry_run, progress=lambda n: bar.update(1)
+                )
+            if report.errors:
+                raise ValidationError(report.errors)
+        except ValidationError as error:
+            _fail(error)
+        if not dry_run:
+            session.commit()
+    verb = "zou" if dry_run else "is"
+    click.echo(
+        f"Import {verb}: {len(report.created)} nieuw, {len(report.updated)} gewijzigd, "
+        f"{len(report.unchanged)} ongewijzigd."
+    )
+
+
+@main.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(path: Path) -> None:
+    """Export the whole catalogue to CSV or JSON Lines (by the file's extension)."""
+    with _session() as session:
+        vocabulary = load_vocabulary(session)
+        records = export_records(session)
+    out = io.StringIO(newline="")
+    if exchange.detect_format(path.name) == "jsonl":
+        exchange.write_jsonl(records, out, vocabulary)
+    else:
+        exchange.write_csv(records, out, vocabulary)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    click.echo(f"{len(records)} leermiddelen geëxporteerd naar {path}.")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--workers", default=2, type=int)
+@with_appcontext
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn (the index is built first when missing or damaged)."""
+    from .server import serve
+
+    with _session() as session:
+        vocabulary = load_vocabulary(session)
+    if get_engine().ensure(vocabulary):
+        click.echo("Zoekindex ontbrak of was beschadigd en is opnieuw gebouwd.")
+    serve(host, port, workers)

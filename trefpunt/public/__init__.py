@@ -1,0 +1,1 @@
+"""GET-only pages for searchers: home, search, material page."""
