@@ -7,7 +7,7 @@ PORT ?= 5000
 EDITOR_EMAIL ?= redacteur@trefpunt.local
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench lint format clean browser
+.PHONY: help run test bench lint format clean browser translations
 
 help: ## show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -52,3 +52,8 @@ format: $(VENV)/.installed-test ## format the code
 
 clean: ## remove the virtualenv and build output (not the instance folder)
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+
+translations: $(VENV)/.installed-test ## extract messages, update the English catalogue and compile it
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location -o trefpunt/translations/messages.pot .
+	$(BIN)/pybabel update -i trefpunt/translations/messages.pot -d trefpunt/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d trefpunt/translations
