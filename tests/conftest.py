@@ -126,7 +126,9 @@ def _make_app(templates, backend, tmp_path, request, *, seeded: bool, **config):
     )
     yield app
     from trefpunt.db import session_factory
+    from trefpunt.search import get_engine
 
+    get_engine(app).close()
     session_factory(app).kw["bind"].dispose()
 
 

@@ -7,6 +7,7 @@ expanded at query time by ``synonym_groups``, because a filter cannot emit a phr
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -54,6 +55,27 @@ STOP_WORDS = frozenset(
 
 # Hyphens and dots stay inside words so "e-learning", "1f" and "oefenen.nl" stay whole.
 TOKEN_PATTERN = r"\w+(?:[-.]\w+)*"
+COMPOUND_SPLIT = re.compile(r"[-.]")
+
+
+class CompoundFilter(Filter):
+    """Indexes 'Taalklas.nl' and 'e-learning' whole, joined ('elearning') and by part ('taalklas', 'nl').
+
+    All forms share the compound's position, so a query for any part, or for the solid spelling, finds it.
+    The query side splits compounds into parts (see ``query_terms``), which every indexed compound has.
+    """
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if "-" not in text and "." not in text:
+                yield token
+                continue
+            parts = [p for p in COMPOUND_SPLIT.split(text) if p]
+            forms = dict.fromkeys([text, "".join(parts), *parts])
+            for form in forms:
+                token.text = form
+                yield token
 
 
 class LemmaFilter(Filter):
@@ -77,6 +99,7 @@ def dutch_analyzer():
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
+        | CompoundFilter()
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | LemmaFilter(LEMMAS)
         | StemFilter(lang="nl", cachesize=50_000)
@@ -108,6 +131,11 @@ def analyze_with_offsets(text: str) -> list[tuple[str, int, int]]:
     return [(t.text, t.startchar, t.endchar) for t in _dutch()(text, chars=True)]
 
 
+def query_terms(text: str) -> list[str]:
+    """The terms a query word stands for: compounds split into their parts, each analysed."""
+    return analyze(COMPOUND_SPLIT.sub(" ", text))
+
+
 def fold(text: str) -> list[str]:
     return [t.text for t in _folding()(text)]
 
@@ -117,7 +145,7 @@ def synonym_groups() -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Every synonym group as analysed token tuples (empty expressions dropped)."""
     groups = []
     for group in SYNONYM_GROUPS:
-        expressions = tuple(dict.fromkeys(tuple(analyze(e)) for e in group if analyze(e)))
+        expressions = tuple(dict.fromkeys(tuple(query_terms(e)) for e in group if query_terms(e)))
         if len(expressions) > 1:
             groups.append(expressions)
     return tuple(groups)

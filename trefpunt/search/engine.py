@@ -84,6 +84,13 @@ class SearchEngine:
         with self.session_factory() as session:
             return self.store.catch_up(session, vocabulary)
 
+    def close(self) -> None:
+        """Close the open searcher (its files); the next search opens a new one."""
+        with self._lock:
+            if self._view is not None:
+                self._view.searcher.close()
+                self._view = None
+
     # -- searching -------------------------------------------------------------------------------
     def search(
         self, session: Session, request: SearchRequest, vocabulary: Vocabulary, *, locale: str = "nl", **i18n

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from .analysis import analyze, fold, synonym_groups
+from .analysis import fold, query_terms, synonym_groups
 from .schema import TEXT_FIELDS
 
 MAX_CLAUSES = 12
@@ -85,7 +85,7 @@ def build_query(text: str) -> ParsedQuery:
     for match in _TOKEN.finditer(text):
         negated, quoted, word = match.group(1), match.group(2), match.group(3)
         if quoted is not None:
-            terms = analyze(quoted)
+            terms = query_terms(quoted)
             if not terms:
                 continue
             flush_plain()
@@ -102,7 +102,7 @@ def build_query(text: str) -> ParsedQuery:
                 parsed.highlight_prefixes.add(stem)
                 (negative if exclude else positive).append(prefix(stem))
             continue
-        terms = analyze(word)
+        terms = query_terms(word)
         if not terms:
             continue
         if exclude:

@@ -10,7 +10,7 @@ from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
 from .analysis import dutch_analyzer, fold, folding_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt, not served.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Field weights: a title match outranks the same word in a keyword, summary, description or provider.
 TEXT_FIELDS: dict[str, float] = {

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gc
 import json
 import logging
 import os
 import secrets
 import shutil
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -120,12 +122,19 @@ class IndexStore:
                 f"index in {path} has schema {state.get('schema')}, this code needs {SCHEMA_VERSION}: "
                 "run `trefpunt index rebuild`"
             )
-        try:
-            ix = whoosh_index.open_dir(str(path))
-            ix.doc_count()
-        except Exception as exc:  # whoosh raises many kinds for damaged files
-            raise IndexBroken(f"index in {path} is damaged ({exc!r}): run `trefpunt index rebuild`") from exc
-        return path, ix, int(state["seq"])
+        with warnings.catch_warnings():
+            # Whoosh leaves the handle of a table of contents it cannot parse open; it is closed
+            # when the exception is dropped, here, without a ResourceWarning.
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ix = whoosh_index.open_dir(str(path))
+                ix.doc_count()
+            except Exception as exc:  # whoosh raises many kinds for damaged files
+                problem = repr(exc)
+            else:
+                return path, ix, int(state["seq"])
+            gc.collect()
+        raise IndexBroken(f"index in {path} is damaged ({problem}): run `trefpunt index rebuild`")
 
     # -- writing ---------------------------------------------------------------------------------
     @contextmanager
