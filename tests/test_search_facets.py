@@ -120,3 +120,11 @@ def test_paging_walks_through_every_result_once(add_material, find_in_empty):
 def test_description_says_the_search_back(catalogue, find_in_empty):
     result = find_in_empty("praten", doelgroep=["ouderen"], niveau=["a2", "b1"])
     assert result.description == "1 leermiddel voor ‘praten’ — niveau: A2 of B1; doelgroep: Ouderen"
+
+
+def test_toggle_links_are_the_canonical_links_of_the_toggled_search(catalogue, find_in_empty, vocabulary):
+    result = find_in_empty("lezen boek", niveau=["b1", "a1"], aanbieder=["Boom"], sorteer="titel")
+    for facet in result.facets:
+        for value in facet.values:
+            expected = result.request.toggled(facet.name, value.value, vocabulary).query_string(vocabulary)
+            assert value.toggle_query == expected

@@ -167,7 +167,7 @@ class SearchEngine:
         parsed = build_query(request.q) if request.q else ParsedQuery(None)
         if request.q and parsed.query is None:
             notices.append(N_("Uw zoekvraag bevat geen woorden om op te zoeken; alle leermiddelen worden getoond."))
-        matching = docs.all if parsed.query is None else docs.bitmap_of_docs(searcher.docs_for_query(parsed.query))
+        matching = docs.all if parsed.match is None else docs.bitmap_of_docs(searcher.docs_for_query(parsed.match))
         selections = {name: docs.union(name, values) for name, values in request.filters.items()}
         result = matching
         for bits in selections.values():
@@ -226,7 +226,7 @@ class SearchEngine:
             selected = key in chosen
             if facet.controlled and not (count or selected) and facet.term(key).hidden:
                 continue
-            toggle = request.toggled(facet.name, key, vocabulary).query_string(vocabulary)
+            toggle = request.toggled_query(facet.name, key, vocabulary)
             values.append(FacetValue(key, label, count, selected, group, toggle))
         return FacetResult(facet.name, facet.param, facet.label(locale), values)
 
@@ -245,7 +245,7 @@ class SearchEngine:
         if not changed:
             return None
         text = " ".join(respelled)
-        query = build_query(text).query
+        query = build_query(text).match
         if query is None:
             return None
         found = docs.bitmap_of_docs(searcher.docs_for_query(query))

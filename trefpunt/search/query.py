@@ -20,11 +20,17 @@ MIN_PREFIX = 2
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
+ALL_FIELD = "alltext"
+
+
 @dataclass
 class ParsedQuery:
     """A built query and what the rest of the search needs to know about it."""
 
+    # Ranks documents: every clause over the weighted text fields.
     query: wq.Query | None
+    # Decides which documents match: the same clauses over the one catch-all field, far cheaper.
+    match: wq.Query | None = None
     # Index terms to highlight in hit texts.
     highlight_terms: set[str] = field(default_factory=set)
     highlight_prefixes: set[str] = field(default_factory=set)
@@ -32,28 +38,46 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)
 
 
-def any_field(term: str) -> wq.Query:
-    return wq.Or([wq.Term(name, term) for name in TEXT_FIELDS])
+class Clauses:
+    """Builds each clause twice: over the weighted fields (to rank) and over the catch-all (to match)."""
+
+    def __init__(self, fields: tuple[str, ...]):
+        self.fields = fields
+
+    def term(self, term: str) -> wq.Query:
+        if len(self.fields) == 1:
+            return wq.Term(self.fields[0], term)
+        return wq.Or([wq.Term(name, term) for name in self.fields])
+
+    def all_terms(self, terms: tuple[str, ...]) -> wq.Query:
+        return self.term(terms[0]) if len(terms) == 1 else wq.And([self.term(t) for t in terms])
+
+    def phrase(self, terms: list[str]) -> wq.Query:
+        if len(terms) == 1:
+            return self.term(terms[0])
+        return self._any(wq.Phrase(name, terms) for name in self.fields)
+
+    def prefix(self, text: str) -> wq.Query:
+        # Ranking a prefix gains little: it is matched on the catch-all only, at a constant score.
+        return wq.Prefix(ALL_FIELD, text, constantscore=True)
+
+    def synonyms(self, group: tuple[tuple[str, ...], ...]) -> wq.Query:
+        return wq.Or([self.all_terms(e) for e in group])
+
+    @staticmethod
+    def _any(queries) -> wq.Query:
+        queries = list(queries)
+        return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def all_terms(terms: tuple[str, ...]) -> wq.Query:
-    return any_field(terms[0]) if len(terms) == 1 else wq.And([any_field(t) for t in terms])
+RANK = Clauses(tuple(TEXT_FIELDS))
+MATCH = Clauses((ALL_FIELD,))
 
 
-def phrase(terms: list[str]) -> wq.Query:
-    if len(terms) == 1:
-        return any_field(terms[0])
-    return wq.Or([wq.Phrase(name, terms) for name in TEXT_FIELDS])
-
-
-def prefix(text: str) -> wq.Query:
-    return wq.Or([wq.Prefix(name, text, constantscore=True) for name in TEXT_FIELDS])
-
-
-def expand_synonyms(terms: list[str]) -> list[wq.Query]:
+def expand_synonyms(terms: list[str], clauses: Clauses) -> list[wq.Query]:
     """One clause per term, except where a run of terms is a synonym: then one Or over the group."""
     groups = synonym_groups()
-    clauses: list[wq.Query] = []
+    result: list[wq.Query] = []
     i = 0
     while i < len(terms):
         best: tuple[int, tuple] | None = None
@@ -63,23 +87,30 @@ def expand_synonyms(terms: list[str]) -> list[wq.Query]:
                 if tuple(terms[i : i + n]) == expression and (best is None or n > best[0]):
                     best = (n, group)
         if best is None:
-            clauses.append(any_field(terms[i]))
+            result.append(clauses.term(terms[i]))
             i += 1
         else:
-            clauses.append(wq.Or([all_terms(e) for e in best[1]]))
+            result.append(clauses.synonyms(best[1]))
             i += best[0]
-    return clauses
+    return result
 
 
 def build_query(text: str) -> ParsedQuery:
-    """Build the whoosh query for a cleaned user query; None when nothing searchable is left."""
+    """Build the whoosh queries for a cleaned user query; None when nothing searchable is left."""
     parsed = ParsedQuery(query=None)
+    parsed.query = _build(text, RANK, parsed)
+    if parsed.query is not None:
+        parsed.match = _build(text, MATCH, ParsedQuery(None))
+    return parsed
+
+
+def _build(text: str, clauses: Clauses, parsed: ParsedQuery) -> wq.Query | None:
     positive: list[wq.Query] = []
     negative: list[wq.Query] = []
     plain_run: list[str] = []
 
     def flush_plain() -> None:
-        positive.extend(expand_synonyms(plain_run))
+        positive.extend(expand_synonyms(plain_run, clauses))
         plain_run.clear()
 
     for match in _TOKEN.finditer(text):
@@ -90,7 +121,7 @@ def build_query(text: str) -> ParsedQuery:
                 continue
             flush_plain()
             parsed.highlight_terms.update(terms)
-            (negative if negated else positive).append(phrase(terms))
+            (negative if negated else positive).append(clauses.phrase(terms))
             continue
         exclude = word.startswith("-") and len(word) > 1
         if exclude:
@@ -100,14 +131,14 @@ def build_query(text: str) -> ParsedQuery:
             if len(stem) >= MIN_PREFIX:
                 flush_plain()
                 parsed.highlight_prefixes.add(stem)
-                (negative if exclude else positive).append(prefix(stem))
+                (negative if exclude else positive).append(clauses.prefix(stem))
             continue
         terms = query_terms(word)
         if not terms:
             continue
         if exclude:
             flush_plain()
-            negative.append(all_terms(tuple(terms)))
+            negative.append(clauses.all_terms(tuple(terms)))
         else:
             parsed.highlight_terms.update(terms)
             parsed.words.extend(fold(word))
@@ -116,7 +147,6 @@ def build_query(text: str) -> ParsedQuery:
 
     positive, negative = positive[:MAX_CLAUSES], negative[:MAX_CLAUSES]
     if not positive and not negative:
-        return parsed
+        return None
     include = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
-    parsed.query = wq.AndNot(include, wq.Or(negative)) if negative else include
-    return parsed
+    return wq.AndNot(include, wq.Or(negative)) if negative else include

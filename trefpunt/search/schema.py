@@ -10,7 +10,7 @@ from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
 from .analysis import dutch_analyzer, fold, folding_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt, not served.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Field weights: a title match outranks the same word in a keyword, summary, description or provider.
 TEXT_FIELDS: dict[str, float] = {
@@ -36,6 +36,9 @@ def build_schema(vocabulary: Vocabulary) -> Schema:
         "created": NUMERIC(sortable=True, bits=64),
         # Unstemmed words of the material, the vocabulary of "did you mean".
         "words": TEXT(analyzer=folding_analyzer(), phrase=False),
+        # Every text field in one: deciding which documents match reads one posting list per word;
+        # the weighted fields are only used to rank the page shown.
+        "alltext": TEXT(analyzer=analyzer),
     }
     for name, boost in TEXT_FIELDS.items():
         fields[name] = TEXT(analyzer=analyzer, field_boost=boost)
@@ -65,6 +68,9 @@ def document_for(material: Material, vocabulary: Vocabulary) -> dict:
         "description": material.description,
         "provider_text": material.provider,
         "labels": " ; ".join(labels),
+        "alltext": " ; ".join(
+            [material.title, *(material.keywords or []), material.summary, material.description, material.provider, *labels]
+        ),
         "words": " ".join(
             [material.title, " ".join(material.keywords or []), material.summary, material.description]
         ),
