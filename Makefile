@@ -28,7 +28,7 @@ run: $(VENV)/.installed ## set up (venv, install, migrate, seed, index) and serv
 	$(BIN)/trefpunt init
 	$(BIN)/trefpunt seed
 	$(BIN)/trefpunt index rebuild
-	$(BIN)/trefpunt user login --role admin $(EDITOR_EMAIL)
+	$(BIN)/trefpunt user login --role admin --url http://$(HOST):$(PORT) $(EDITOR_EMAIL)
 	$(BIN)/trefpunt serve --host $(HOST) --port $(PORT)
 
 browser: ## install Debian's Chromium for the browser tests when it is missing

@@ -19,7 +19,7 @@ from .catalog.seed import seed as load_seed
 from .catalog.services import export_records, import_records
 from .catalog.vocabulary import load_vocabulary
 from .db import session_factory
-from .search import SearchRequest, get_engine
+from .search import InvalidParameter, SearchRequest, get_engine
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
@@ -120,7 +120,10 @@ def search_command(query: str, sorteer: str, pagina: str, as_json: bool, **facet
     args.update({param: list(values) for param, values in facets.items() if values})
     with _session() as session:
         vocabulary = load_vocabulary(session)
-        request = SearchRequest.from_args(args, vocabulary, strict=True)
+        try:
+            request = SearchRequest.from_args(args, vocabulary, strict=True)
+        except InvalidParameter as exc:
+            raise click.BadParameter(exc.message, param_hint=f"--{exc.param}") from exc
         result = get_engine().search(session, request, vocabulary)
         if as_json:
             click.echo(json.dumps(result_json(result, vocabulary, "nl"), ensure_ascii=False, indent=2))
@@ -160,15 +163,15 @@ def user_create(email: str, role: str, name: str) -> None:
 @user_group.command("login")
 @click.argument("email")
 @click.option("--role", type=click.Choice(accounts.ROLES), default="admin")
+@click.option("--url", default="http://127.0.0.1:5000", help="where the app will be served")
 @with_appcontext
-def user_login(email: str, role: str) -> None:
+def user_login(email: str, role: str, url: str) -> None:
     """Create the account, or give it a new password, and print a one-time login."""
     password = accounts.generate_password()
     with _session() as session:
         accounts.set_or_create(session, email, password, role)
         session.commit()
-    url = f"http://{current_app.config.get('SERVER_NAME') or '127.0.0.1:5000'}/beheer"
-    click.echo(f"Redacteur-login voor deze sessie: {url}  e-mail: {email}  wachtwoord: {password}")
+    click.echo(f"Redacteur-login: {url.rstrip('/')}/beheer  e-mail: {email}  eenmalig wachtwoord: {password}")
 
 
 @main.command("import")
@@ -203,11 +206,15 @@ def import_command(path: Path, dry_run: bool) -> None:
 @with_appcontext
 def export_command(path: Path) -> None:
     """Export the whole catalogue to CSV or JSON Lines (by the file's extension)."""
+    try:
+        fmt = exchange.detect_format(path.name)
+    except ValidationError as error:
+        _fail(error)
     with _session() as session:
         vocabulary = load_vocabulary(session)
         records = export_records(session)
     out = io.StringIO(newline="")
-    if exchange.detect_format(path.name) == "jsonl":
+    if fmt == "jsonl":
         exchange.write_jsonl(records, out, vocabulary)
     else:
         exchange.write_csv(records, out, vocabulary)
