@@ -17,7 +17,7 @@ def library(add_material):
     add_material("Geïntegreerd leren op de werkvloer", summary="Leren en werken tegelijk.")
     add_material("Samen lezen", summary="Voor wie graag leest in een groep.", keywords=["leesclub"])
     add_material("Nederlands als tweede taal voor starters", summary="Een methode voor anderstaligen.")
-    add_material("Digivaardig in de bibliotheek", summary="Oefenen met de computer.")
+    add_material("Digivaardig in de bibliotheek", summary="Oefenen met de computer en digitale vaardigheden.")
     add_material("Rekenen met geld", summary="Sommen met prijzen.", description="Over digitale vaardigheden.")
     add_material("Werken met DigiD", summary="Inloggen bij de overheid.", provider="Leer Zelf Online")
 

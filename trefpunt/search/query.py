@@ -13,14 +13,11 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from .analysis import fold, query_terms, synonym_groups
-from .schema import TEXT_FIELDS
+from .schema import ALL_FIELD, TEXT_FIELDS
 
 MAX_CLAUSES = 12
 MIN_PREFIX = 2
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-
-
-ALL_FIELD = "alltext"
 
 
 @dataclass

@@ -10,16 +10,22 @@ from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
 from .analysis import dutch_analyzer, fold, folding_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt, not served.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
-# Field weights: a title match outranks the same word in a keyword, summary, description or provider.
+# Every text of a material in one field: the match set reads one posting list per word, and this field
+# also carries the description's weight (the description is by far the longest text: indexing it twice
+# would double the cost of a rebuild).
+ALL_FIELD = "alltext"
+
+# Field weights on top of the catch-all: a title match outranks the same word in a keyword, summary,
+# facet label, provider or description.
 TEXT_FIELDS: dict[str, float] = {
     "title": 6.0,
     "keywords": 3.0,
     "summary": 2.0,
     "labels": 1.0,
-    "description": 1.0,
     "provider_text": 1.0,
+    ALL_FIELD: 1.0,
 }
 
 
@@ -34,11 +40,8 @@ def build_schema(vocabulary: Vocabulary) -> Schema:
         "version": NUMERIC(stored=True),
         "title_sort": ID(sortable=True),
         "created": NUMERIC(sortable=True, bits=64),
-        # Unstemmed words of the material, the vocabulary of "did you mean".
+        # Unstemmed words of the short texts and facet labels, the vocabulary of "did you mean".
         "words": TEXT(analyzer=folding_analyzer(), phrase=False),
-        # Every text field in one: deciding which documents match reads one posting list per word;
-        # the weighted fields are only used to rank the page shown.
-        "alltext": TEXT(analyzer=analyzer),
     }
     for name, boost in TEXT_FIELDS.items():
         fields[name] = TEXT(analyzer=analyzer, field_boost=boost)
@@ -65,15 +68,12 @@ def document_for(material: Material, vocabulary: Vocabulary) -> dict:
         "title": material.title,
         "keywords": " ; ".join(material.keywords or []),
         "summary": material.summary,
-        "description": material.description,
         "provider_text": material.provider,
         "labels": " ; ".join(labels),
         "alltext": " ; ".join(
             [material.title, *(material.keywords or []), material.summary, material.description, material.provider, *labels]
         ),
-        "words": " ".join(
-            [material.title, " ".join(material.keywords or []), material.summary, material.description]
-        ),
+        "words": " ".join([material.title, *(material.keywords or []), material.summary, material.provider, *labels]),
     }
     for facet in vocabulary.facets:
         if facet.name == PROVIDER_FACET:
