@@ -99,15 +99,25 @@ class DocSets:
         return [doc_at[r] for r in set_bits(bitmap, offset, limit)]
 
     def page_by_newest(self, bitmap: int, offset: int, limit: int) -> list[int]:
+        doc_at = self.doc_at_rank
+        return [doc_at[r] for r in self._walk(self.newest_ranks, bitmap, offset, limit)]
+
+    def page_in_order(self, docs: list[int], bitmap: int, offset: int, limit: int) -> list[int]:
+        """The page of ``docs`` (already in the wanted order) that lies in ``bitmap``."""
+        rank_of = self.rank_of_doc
+        doc_at = self.doc_at_rank
+        return [doc_at[r] for r in self._walk((rank_of[d] for d in docs), bitmap, offset, limit)]
+
+    def _walk(self, ranks, bitmap: int, offset: int, limit: int) -> list[int]:
         size = (self.size + 7) // 8
         buffer = bitmap.to_bytes(size, "little") if size else b""
         picked: list[int] = []
-        for rank in self.newest_ranks:
-            if buffer[rank >> 3] >> (rank & 7) & 1:
+        for rank in ranks:
+            if rank >= 0 and buffer[rank >> 3] >> (rank & 7) & 1:
                 if offset:
                     offset -= 1
                     continue
-                picked.append(self.doc_at_rank[rank])
+                picked.append(rank)
                 if len(picked) >= limit:
                     break
         return picked

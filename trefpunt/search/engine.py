@@ -23,6 +23,7 @@ from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
 
 from .describe import describe
 from .docsets import DocSets
+from .matching import Matcher
 from .highlight import fragments, snippet
 from .query import ParsedQuery, build_query
 from .request import SearchRequest
@@ -46,10 +47,13 @@ class SearchUnavailable(Exception):
 
 @dataclass
 class _View:
+    """One opened index generation and what is cached for it; replaced, never mutated, on change."""
+
     path: Path
     seq: int
     searcher: Searcher
     docsets: DocSets | None = None
+    matcher: Matcher | None = None
 
 
 class SearchEngine:
@@ -154,6 +158,7 @@ class SearchEngine:
     def _docsets(self, view: _View, vocabulary: Vocabulary) -> DocSets:
         if view.docsets is None:
             view.docsets = DocSets(view.searcher, [f.name for f in vocabulary.facets])
+            view.matcher = Matcher(view.searcher, view.docsets)
         return view.docsets
 
     def _run(
@@ -167,7 +172,8 @@ class SearchEngine:
         parsed = build_query(request.q) if request.q else ParsedQuery(None)
         if request.q and parsed.query is None:
             notices.append(N_("Uw zoekvraag bevat geen woorden om op te zoeken; alle leermiddelen worden getoond."))
-        matching = docs.all if parsed.match is None else docs.bitmap_of_docs(searcher.docs_for_query(parsed.match))
+        matcher = view.matcher
+        matching = docs.all if parsed.match is None else matcher.bitmap(parsed.match)
         selections = {name: docs.union(name, values) for name, values in request.filters.items()}
         result = matching
         for bits in selections.values():
@@ -177,16 +183,14 @@ class SearchEngine:
         offset, limit = (request.page - 1) * request.per_page, request.per_page
         scores: dict[int, float] = {}
         if parsed.query is not None and request.sort == "relevantie":
-            wanted = docs.docs_of(result) if selections else None
-            top = searcher.search(parsed.query, filter=wanted, limit=offset + limit).top_n[offset:]
-            page_docs = [d for _score, d in top]
-            scores = {d: s for s, d in top}
+            ranked, scores = matcher.ranked(parsed.query)
+            page_docs = docs.page_in_order(ranked, result, offset, limit)
         elif request.sort == "nieuwste":
             page_docs = docs.page_by_newest(result, offset, limit)
         else:
             page_docs = docs.page_by_title(result, offset, limit)
         ids = [int(searcher.stored_fields(d)["id"]) for d in page_docs]
-        score_by_id = {int(searcher.stored_fields(d)["id"]): s for d, s in scores.items()}
+        score_by_id = {i: scores[d] for i, d in zip(ids, page_docs, strict=True) if d in scores}
         hits = [
             Hit(
                 material=m,
@@ -248,7 +252,7 @@ class SearchEngine:
         query = build_query(text).match
         if query is None:
             return None
-        found = docs.bitmap_of_docs(searcher.docs_for_query(query))
+        found = self._view.matcher.bitmap(query)
         for bits in selections.values():
             found &= bits
         return text if found.bit_count() > total else None
