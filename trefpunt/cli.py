@@ -19,7 +19,8 @@ from .catalog.seed import seed as load_seed
 from .catalog.services import export_records, import_records
 from .catalog.vocabulary import load_vocabulary
 from .db import session_factory
-from .search import InvalidParameter, SearchRequest, get_engine
+from .search import InvalidParameter, SearchRequest, SearchUnavailable, get_engine
+from .search.store import IndexProblem
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
@@ -28,7 +29,14 @@ def main() -> None:
 
 
 def _session():
+    _release_connections_on_exit()
     return session_factory()()
+
+
+def _release_connections_on_exit() -> None:
+    # Close pooled database connections when the command ends, rather than leaving them to the garbage
+    # collector at exit (a ResourceWarning here, an aborted connection in PostgreSQL's log).
+    click.get_current_context().call_on_close(session_factory().kw["bind"].dispose)
 
 
 def _fail(error: ValidationError) -> None:
@@ -53,7 +61,8 @@ def seed_command() -> None:
     """Load the seed vocabularies and catalogue; existing records are left as they are."""
     with _session() as session:
         with click.progressbar(length=1, label="Leermiddelen laden") as bar:
-            bar.length = sum(1 for _ in open(resources.path("catalog_data") / "materials.jsonl"))
+            with open(resources.path("catalog_data") / "materials.jsonl", encoding="utf-8") as lines:
+                bar.length = sum(1 for _ in lines)
             report = load_seed(session, resources.path("catalog_data"), progress=lambda n: bar.update(1))
         session.commit()
     click.echo(
@@ -88,7 +97,11 @@ def index_rebuild() -> None:
 @with_appcontext
 def index_check() -> None:
     """Report materials missing from, stale in or extra in the index (exit 1 when any)."""
-    report = get_engine().check()
+    _release_connections_on_exit()
+    try:
+        report = get_engine().check()
+    except IndexProblem as problem:
+        raise click.ClickException(str(problem)) from problem
     click.echo(f"journal: {report.journal_seq}, index: {report.index_seq}")
     for label, slugs in (("ontbreekt", report.missing), ("verouderd", report.stale), ("te veel", report.extra)):
         for slug in slugs:
@@ -124,7 +137,10 @@ def search_command(query: str, sorteer: str, pagina: str, as_json: bool, **facet
             request = SearchRequest.from_args(args, vocabulary, strict=True)
         except InvalidParameter as exc:
             raise click.BadParameter(exc.message, param_hint=f"--{exc.param}") from exc
-        result = get_engine().search(session, request, vocabulary)
+        try:
+            result = get_engine().search(session, request, vocabulary)
+        except SearchUnavailable as problem:
+            raise click.ClickException(str(problem)) from problem
         if as_json:
             click.echo(json.dumps(result_json(result, vocabulary, "nl"), ensure_ascii=False, indent=2))
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from markupsafe import escape
 
 from trefpunt.catalog.models import Material
@@ -48,7 +49,8 @@ def result_json(result: SearchResult, vocabulary: Vocabulary, locale: str) -> di
         "per_page": request.per_page,
         "description": result.description,
         "suggestion": result.suggestion,
-        "notices": result.notices,
+        # The search layer gives Dutch message ids; say them in the visitor's language, as the pages do.
+        "notices": [gettext(notice) for notice in result.notices],
         "hits": [
             {
                 **material_json(hit.material, vocabulary, locale, full=False),

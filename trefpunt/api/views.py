@@ -31,7 +31,8 @@ def material(slug: str):
     session = get_session()
     found = get_material(session, slug)
     if found.status != Status.PUBLISHED:
-        raise NotFound(f"geen gepubliceerd leermiddel met slug '{slug}'")
+        # Answered exactly like an unknown slug: the API does not reveal drafts or archived materials.
+        raise NotFound(f"geen leermiddel met slug '{slug}'")
     return jsonify(material_json(found, load_vocabulary(session), current_locale(), full=True))
 
 

@@ -110,8 +110,10 @@ def write_jsonl(records: Iterable[MaterialRecord], out: TextIO, vocabulary: Voca
 
 
 def _escape(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    # Also a value that already starts with apostrophes before a formula character ("'=x"), so that
+    # _unescape, which removes one apostrophe, gives back exactly what was stored.
+    return "'" + value if value.lstrip("'").startswith(FORMULA_PREFIXES) else value
 
 
 def _unescape(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES) else value
+    return value[1:] if value.startswith("'") and value.lstrip("'").startswith(FORMULA_PREFIXES) else value

@@ -34,7 +34,11 @@ def columns(vocabulary: Vocabulary) -> list[str]:
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    # Accents are dropped (é -> e); other non-ASCII punctuation and symbols (en dash, ·) separate words.
+    ascii_text = "".join(
+        c if c.isascii() else ("" if unicodedata.category(c)[0] in "LMN" else " ")
+        for c in unicodedata.normalize("NFKD", text)
+    )
     ascii_text = ascii_text.replace("&", " en ")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:MAX_SLUG].rstrip("-")
@@ -82,7 +86,7 @@ class MaterialRecord:
             description=str(data.get("description") or "").strip().replace("\r\n", "\n"),
             provider=text("provider"),
             url=text("url"),
-            keywords=[k.lower() for k in split_list(data.get("keywords"))],
+            keywords=split_list([k.lower() for k in split_list(data.get("keywords"))]),
             status=text("status").lower() or Status.DRAFT.value,
             facets={f.param: split_list(data.get(f.param)) for f in vocabulary.controlled},
         )
