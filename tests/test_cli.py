@@ -131,21 +131,16 @@ def test_init_seed_and_index_set_up_a_searchable_catalogue_and_seeding_twice_cha
 # -- the index -----------------------------------------------------------------------------------------
 
 
-def test_index_check_names_a_change_the_index_has_not_caught_up_with(trefpunt):
+def test_index_check_applies_the_journal_before_it_judges(trefpunt):
     trefpunt("index", "rebuild")
     data = trefpunt.export("catalogus.csv").replace(b"Steffie legt uit: DigiD", b"DigiD met Steffie", 1)
     (trefpunt.folder / "bijgewerkt.csv").write_bytes(data)
     assert "1 gewijzigd" in trefpunt("import", str(trefpunt.folder / "bijgewerkt.csv")).stdout
 
-    # Nothing has searched since the import, so this index has not applied the change yet.
-    check = trefpunt("index", "check", ok=False)
-    assert check.returncode == 1
-    assert check.stdout.splitlines()[1:] == ["verouderd: steffie-digid"]
-    assert "trefpunt index rebuild" in check.stderr
-
-    # The next search catches the index up from the journal before it answers.
-    assert "DigiD met Steffie" in trefpunt("search", "digid").stdout
+    # Nothing has searched since the import; the check catches the index up first, so normal lag is
+    # no alarm: only drift the journal cannot repair is.
     assert "Index in orde" in trefpunt("index", "check").stdout
+    assert "DigiD met Steffie" in trefpunt("search", "digid").stdout
 
 
 def test_index_check_finds_changes_made_behind_the_applications_back_and_rebuild_repairs_them(trefpunt):

@@ -99,7 +99,9 @@ def index_check() -> None:
     """Report materials missing from, stale in or extra in the index (exit 1 when any)."""
     _release_connections_on_exit()
     try:
-        report = get_engine().check()
+        with _session() as session:
+            vocabulary = load_vocabulary(session)
+        report = get_engine().check(vocabulary)
     except IndexProblem as problem:
         raise click.ClickException(str(problem)) from problem
     click.echo(f"journal: {report.journal_seq}, index: {report.index_seq}")

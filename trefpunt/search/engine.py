@@ -80,8 +80,10 @@ class SearchEngine:
             return True
         return False
 
-    def check(self) -> CheckReport:
+    def check(self, vocabulary: Vocabulary) -> CheckReport:
+        """Catch up with the journal, then compare: what is left is drift the journal cannot repair."""
         with self.session_factory() as session:
+            self.store.catch_up(session, vocabulary)
             return self.store.check(session)
 
     def catch_up(self, vocabulary: Vocabulary) -> int:
