@@ -294,8 +294,12 @@ def test_a_row_with_the_wrong_number_of_cells(session):
 
 def test_unknown_or_missing_columns_are_refused(empty_session, vocabulary):
     assert refused(empty_session, b"title,kleur\r\nRode draad,rood\r\n") == [(1, "kleur", "onbekende kolom")]
+    assert refused(empty_session, b"summary\r\nIets.\r\n") == [
+        (1, "title", "de kolom 'title' (of 'slug') ontbreekt")
+    ]
+    # Without a title column a file can only change materials that exist: a new slug needs a title.
     assert refused(empty_session, b"slug,summary\r\nzonder-titel,Iets.\r\n") == [
-        (1, "title", "de kolom 'title' ontbreekt")
+        (2, "title", "een titel is verplicht")
     ]
 
 
@@ -355,3 +359,32 @@ def test_the_file_type_comes_from_the_name():
     assert exchange.detect_format("export.jsonl") == "jsonl"
     with pytest.raises(ValidationError, match="onbekend bestandstype"):
         exchange.detect_format("catalogus.xlsx")
+
+
+def test_a_file_with_fewer_columns_changes_only_those_columns(app, session):
+    from trefpunt.catalog import exchange
+    from trefpunt.catalog.services import get_material, import_records
+    from trefpunt.catalog.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(session)
+    before = get_material(session, "taalklas-nl")
+    summary, levels = before.summary, before.term_keys("level")
+    rows = exchange.read_rows(b"slug;kosten\ntaalklas-nl;betaald\n", "csv", vocabulary)
+    report = import_records(session, rows, author="redacteur")
+    session.commit()
+    after = get_material(session, "taalklas-nl")
+    assert report.updated == ["taalklas-nl"]
+    assert after.term_keys("cost") == ["betaald"]
+    assert after.summary == summary and after.term_keys("level") == levels
+
+
+def test_json_lines_refuse_unknown_keys_like_csv_refuses_unknown_columns(app, session):
+    import pytest
+
+    from trefpunt.catalog import exchange
+    from trefpunt.catalog.errors import ValidationError
+    from trefpunt.catalog.vocabulary import load_vocabulary
+
+    with pytest.raises(ValidationError) as raised:
+        exchange.read_rows(b'{"slug": "x", "title": "X", "nivo": ["a1"]}\n', "jsonl", load_vocabulary(session))
+    assert [(e.field, e.line) for e in raised.value.errors] == [("nivo", 1)]

@@ -34,13 +34,14 @@ def read_rows(data: bytes, fmt: str, vocabulary: Vocabulary) -> list[tuple[int, 
         raise ValidationError(
             [FieldError("bestand", "het bestand is geen UTF-8; sla het op als 'CSV UTF-8'", line)]
         ) from exc
-    rows = _read_jsonl(text) if fmt == "jsonl" else _read_csv(text, vocabulary)
+    rows = _read_jsonl(text, vocabulary) if fmt == "jsonl" else _read_csv(text, vocabulary)
     if len(rows) > MAX_ROWS:
         raise ValidationError([FieldError("bestand", f"meer dan {MAX_ROWS} rijen")])
     return rows
 
 
-def _read_jsonl(text: str) -> list[tuple[int, dict]]:
+def _read_jsonl(text: str, vocabulary: Vocabulary) -> list[tuple[int, dict]]:
+    known = set(columns(vocabulary))
     rows, errors = [], []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -53,6 +54,8 @@ def _read_jsonl(text: str) -> list[tuple[int, dict]]:
         if not isinstance(value, dict):
             errors.append(FieldError("json", "elke regel is één JSON-object", number))
             continue
+        # As in CSV: an unknown key is a typo that would otherwise be lost without a word.
+        errors.extend(FieldError(key, "onbekende kolom", number) for key in value if key not in known)
         rows.append((number, value))
     if errors:
         raise ValidationError(errors)
@@ -71,8 +74,8 @@ def _read_csv(text: str, vocabulary: Vocabulary) -> list[tuple[int, dict]]:
         raise ValidationError([FieldError("bestand", f"onleesbare CSV: {exc}", 1)]) from exc
     known = set(columns(vocabulary))
     errors = [FieldError(h or "(leeg)", "onbekende kolom", 1) for h in header if h not in known]
-    if "title" not in header:
-        errors.append(FieldError("title", "de kolom 'title' ontbreekt", 1))
+    if "title" not in header and "slug" not in header:
+        errors.append(FieldError("title", "de kolom 'title' (of 'slug') ontbreekt", 1))
     if len(set(header)) != len(header):
         errors.append(FieldError("bestand", "een kolomnaam komt twee keer voor", 1))
     if errors:

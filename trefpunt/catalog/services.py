@@ -184,7 +184,14 @@ def import_records(
     report = ImportReport()
     records: list[MaterialRecord] = []
     first_line: dict[str, int] = {}
+    existing = {
+        m.slug: m for m in session.scalars(select(Material).options(selectinload(Material.terms)))
+    }
     for line, data in rows:
+        slug = MaterialRecord.from_mapping(data, vocabulary).slug
+        if slug in existing:
+            # A file with fewer columns changes only the columns it has; the rest stays as stored.
+            data = {**record_of(existing[slug], vocabulary).to_dict(vocabulary), **data, "slug": slug}
         clean, errors = validate(MaterialRecord.from_mapping(data, vocabulary), vocabulary)
         report.errors.extend(FieldError(e.field, e.message, line) for e in errors)
         if clean.slug in first_line:
@@ -198,9 +205,6 @@ def import_records(
             return report
         raise ValidationError(report.errors)
 
-    existing = {
-        m.slug: m for m in session.scalars(select(Material).options(selectinload(Material.terms)))
-    }
     for done, record in enumerate(records, 1):
         material = existing.get(record.slug)
         if material is None:
