@@ -202,16 +202,14 @@ class SearchEngine:
             )
             for m in _load_in_order(session, ids)
         ]
-        facets = [
-            self._facet(facet, matching, selections, docs, request, vocabulary, locale)
-            for facet in vocabulary.facets
-        ]
+        link = request.toggle_links(vocabulary)
+        facets = [self._facet(facet, matching, selections, docs, request, link, locale) for facet in vocabulary.facets]
         suggestion = None
         if parsed.words and total < SUGGEST_BELOW:
             suggestion = self._suggest(searcher, docs, parsed, request, selections, total)
         return SearchResult(request, hits, total, facets, suggestion, notices)
 
-    def _facet(self, facet, matching, selections, docs, request, vocabulary, locale) -> FacetResult:
+    def _facet(self, facet, matching, selections, docs, request, link, locale) -> FacetResult:
         """Counts under every selection but this facet's own, so its other values stay choosable."""
         others = matching
         for name, bits in selections.items():
@@ -232,7 +230,7 @@ class SearchEngine:
             selected = key in chosen
             if facet.controlled and not (count or selected) and facet.term(key).hidden:
                 continue
-            toggle = request.toggled_query(facet.name, key, vocabulary)
+            toggle = link(facet.name, key)
             values.append(FacetValue(key, label, count, selected, group, toggle))
         return FacetResult(facet.name, facet.param, facet.label(locale), values)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
@@ -147,18 +147,36 @@ class SearchRequest:
     def query_string(self, vocabulary: Vocabulary) -> str:
         return urlencode(self.to_args(vocabulary))
 
-    def toggled_query(self, facet_name: str, value: str, vocabulary: Vocabulary) -> str:
-        """``toggled(...).query_string(...)`` without building a request: it runs for every facet value."""
-        parts = [f"q={_quote(self.q)}"] if self.q else []
-        for facet in vocabulary.facets:
-            values = self.filters.get(facet.name, ())
-            if facet.name == facet_name:
-                values = [v for v in values if v != value] if value in values else [*values, value]
-                values = facet.order(values) if facet.controlled else sorted(set(values))
-            parts.extend(f"{facet.param}={_quote(v)}" for v in values)
-        if self.sort != DEFAULT_SORT:
-            parts.append(f"sorteer={_quote(self.sort)}")
-        return "&".join(parts)
+    def toggle_links(self, vocabulary: Vocabulary) -> Callable[[str, str], str]:
+        """A function giving ``toggled(facet, value).query_string()`` fast: it runs for every facet value.
+
+        Everything but the toggled facet is encoded once; per value only that facet's part is built.
+        """
+        head = [f"q={_quote(self.q)}"] if self.q else []
+        parts = {
+            facet.name: [f"{facet.param}={_quote(v)}" for v in self.filters.get(facet.name, ())]
+            for facet in vocabulary.facets
+        }
+        tail = [f"sorteer={_quote(self.sort)}"] if self.sort != DEFAULT_SORT else []
+        names = [facet.name for facet in vocabulary.facets]
+        around = {
+            name: (
+                "&".join(head + [p for other in names[:i] for p in parts[other]]),
+                "&".join([p for other in names[i + 1 :] for p in parts[other]] + tail),
+            )
+            for i, name in enumerate(names)
+        }
+
+        def link(facet_name: str, value: str) -> str:
+            facet = vocabulary.facet(facet_name)
+            values = self.filters.get(facet_name, ())
+            values = [v for v in values if v != value] if value in values else [*values, value]
+            values = facet.order(values) if facet.controlled else sorted(set(values))
+            before, after = around[facet_name]
+            middle = "&".join(f"{facet.param}={_quote(v)}" for v in values)
+            return "&".join(p for p in (before, middle, after) if p)
+
+        return link
 
     @property
     def has_filters(self) -> bool:
