@@ -101,3 +101,22 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(**context_options)``: a page in a fresh browser context of its own (own cookies, own
+    clipboard), as a second person on another computer would have; every context is closed after the test."""
+    contexts = []
+
+    def open_(**options):
+        defaults = {"locale": "nl-NL", "viewport": {"width": 1280, "height": 900}}
+        context = browser.new_context(**{**defaults, **options})
+        contexts.append(context)
+        new = context.new_page()
+        new.set_default_timeout(10_000)
+        return new
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -2,38 +2,98 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from dataclasses import replace
+from functools import partial
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
 from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import get_session
+from trefpunt.i18n import current_locale
+from trefpunt.rendering import render_markdown
 from trefpunt.search import get_engine
-from trefpunt.search_service import run_search
+
+from . import links, material_page, searching
 
 bp = Blueprint("public", __name__)
+
+# Sent by static/js/search.js: answer with the results region only, to swap in without a page load.
+FRAGMENT_HEADER = "X-Trefpunt-Fragment"
+# The home page shows this many of the newest materials.
+NEWEST = 6
+# A canonical redirect may be cached, but not forever: editors can still add the term an old link names.
+REDIRECT_MAX_AGE = 24 * 3600
 
 
 @bp.get("/")
 def home():
-    result, vocabulary = run_search({"sorteer": ["nieuwste"]})
-    return render_template("public/home.html", result=result, vocabulary=vocabulary)
+    search, vocabulary = searching.parse({"sorteer": ["nieuwste"]})
+    result = searching.answer(replace(search, per_page=NEWEST), vocabulary)
+    base = url_for("public.search")
+    return render_template(
+        "public/home.html",
+        result=result,
+        base=base,
+        skills=links.entry_points(result, vocabulary, base, "skill"),
+        audiences=links.entry_points(result, vocabulary, base, "audience"),
+        card=_cards(vocabulary),
+    )
 
 
 @bp.get("/zoeken")
 def search():
-    result, vocabulary = run_search(request.args)
-    return render_template("public/search.html", result=result, vocabulary=vocabulary)
+    search, vocabulary = searching.parse(request.args)
+    base = url_for("public.search")
+    # A cut query keeps its URL so the page can say it was cut; the share link is canonical anyway.
+    if not search.query_was_cut and not links.is_canonical(request.args, search, vocabulary):
+        response = redirect(links.request_href(base, search, vocabulary), 301)
+        response.cache_control.max_age = REDIRECT_MAX_AGE
+        return response
+    result = searching.answer(search, vocabulary)
+    template = "public/_results.html" if request.headers.get(FRAGMENT_HEADER) else "public/search.html"
+    response = make_response(
+        render_template(
+            template,
+            result=result,
+            base=base,
+            page=links.search_page(result, vocabulary, base),
+            card=_cards(vocabulary),
+            ways_out=[] if result.total else searching.ways_out(result, vocabulary, base),
+            share_url=request.host_url.rstrip("/") + links.request_href(base, search, vocabulary),
+        )
+    )
+    response.vary.add(FRAGMENT_HEADER)
+    return response
 
 
 @bp.get("/leermiddel/<slug>")
 def material(slug: str):
     session = get_session()
     found = get_material(session, slug)
-    vocabulary = load_vocabulary(session)
     if found.status == Status.DRAFT:
         raise NotFound(slug)
+    vocabulary = load_vocabulary(session)
     similar = get_engine().similar(session, found, vocabulary)
-    status = 410 if found.status == Status.ARCHIVED else 200
-    return render_template("public/material.html", material=found, vocabulary=vocabulary, similar=similar), status
+    base, locale = url_for("public.search"), current_locale()
+    page_url = url_for("public.material", slug=found.slug, _external=True)
+    archived = found.status == Status.ARCHIVED
+    return render_template(
+        "public/material.html",
+        material=found,
+        archived=archived,
+        description=render_markdown(found.description),
+        facts=material_page.facts(found, vocabulary, locale, base),
+        provider=material_page.provider_link(found, vocabulary, base),
+        similar=similar,
+        card=_cards(vocabulary),
+        page_url=page_url,
+        json_ld=None if archived else material_page.learning_resource(found, page_url),
+    ), 410 if archived else 200
+
+
+def _cards(vocabulary):
+    """``card(material)`` for the templates: badges and cost in the visitor's language."""
+    return partial(material_page.card, vocabulary=vocabulary, locale=current_locale())
