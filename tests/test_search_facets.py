@@ -128,3 +128,22 @@ def test_toggle_links_are_the_canonical_links_of_the_toggled_search(catalogue, f
         for value in facet.values:
             expected = result.request.toggled(facet.name, value.value, vocabulary).query_string(vocabulary)
             assert value.toggle_query == expected
+
+
+def test_similar_materials_share_skill_and_audience_and_never_the_material_itself(add_material, empty_app):
+    from trefpunt.catalog.services import get_material
+    from trefpunt.catalog.vocabulary import load_vocabulary
+    from trefpunt.db import session_factory
+    from trefpunt.search import get_engine
+
+    add_material("Rekenen met de kassa", vaardigheid=["rekenen"], doelgroep=["werkzoekenden"])
+    add_material("Rekenen voor werk", vaardigheid=["rekenen"], doelgroep=["werkzoekenden"])
+    add_material("Lezen voor ouders", vaardigheid=["taal-nt1"], doelgroep=["ouders"])
+    lonely = add_material("Gebarentaal", vaardigheid=["gezondheid"], doelgroep=["leesbeperking"])
+    with session_factory(empty_app)() as session:
+        vocabulary = load_vocabulary(session)
+        engine = get_engine(empty_app)
+        kassa = get_material(session, "rekenen-met-de-kassa")
+        assert [m.title for m in engine.similar(session, kassa, vocabulary)] == ["Rekenen voor werk"]
+        # Nothing shares its skill: no unrelated materials offered instead.
+        assert engine.similar(session, get_material(session, lonely.slug), vocabulary) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -54,6 +54,7 @@ class _View:
     searcher: Searcher
     docsets: DocSets | None = None
     matcher: Matcher | None = None
+    similar: dict[tuple[int, int], list[int]] = field(default_factory=dict)
 
 
 class SearchEngine:
@@ -109,26 +110,36 @@ class SearchEngine:
         return result
 
     def similar(self, session: Session, material: Material, vocabulary: Vocabulary, limit: int = 4):
-        """Published materials most like ``material``: its skills and audiences, ranked by its words."""
+        """Published materials most like ``material``: its skills and audiences, ranked by its words.
+
+        Cached per index generation: it only changes when the index does.
+        """
         with self._lock:
             view = self._fresh_view(session, vocabulary)
-            docs = self._docsets(view, vocabulary)
-            candidates = docs.union("skill", material.term_keys("skill"))
-            audience = docs.union("audience", material.term_keys("audience"))
-            if candidates & audience:
-                candidates &= audience
-            parsed = build_query(" ".join([material.title, *(material.keywords or [])]))
-            own = {d for d in view.searcher.document_numbers(id=str(material.id))}
-            ranked: list[int] = []
-            if parsed.query is not None and candidates:
-                loose = wq.Or(list(_leaves(parsed.query)))
-                hits = view.searcher.search(loose, filter=docs.docs_of(candidates) - own, limit=limit)
-                ranked = [d for _s, d in hits.top_n]
-            if len(ranked) < limit:
-                extra = [d for d in docs.page_by_title(candidates, 0, limit * 3) if d not in own]
-                ranked += [d for d in extra if d not in ranked][: limit - len(ranked)]
-            ids = [int(view.searcher.stored_fields(d)["id"]) for d in ranked]
+            key = (material.id, limit)
+            if key not in view.similar:
+                view.similar[key] = self._similar(view, material, vocabulary, limit)
+            ids = view.similar[key]
         return _load_in_order(session, ids)
+
+    def _similar(self, view: _View, material: Material, vocabulary: Vocabulary, limit: int) -> list[int]:
+        docs = self._docsets(view, vocabulary)
+        candidates = docs.union("skill", material.term_keys("skill"))
+        audience = docs.union("audience", material.term_keys("audience"))
+        if candidates & audience:
+            candidates &= audience
+        parsed = build_query(" ".join([material.title, *(material.keywords or [])]))
+        own = set(view.searcher.document_numbers(id=str(material.id)))
+        wanted = docs.docs_of(candidates) - own
+        ranked: list[int] = []
+        # An empty filter set means "no filter" to whoosh: never hand it one.
+        if parsed.query is not None and wanted:
+            loose = wq.Or(list(_leaves(parsed.query)))
+            ranked = [d for _s, d in view.searcher.search(loose, filter=wanted, limit=limit).top_n]
+        if len(ranked) < limit:
+            extra = [d for d in docs.page_by_title(candidates, 0, limit * 3) if d not in own]
+            ranked += [d for d in extra if d not in ranked][: limit - len(ranked)]
+        return [int(view.searcher.stored_fields(d)["id"]) for d in ranked]
 
     def _fresh_view(self, session: Session, vocabulary: Vocabulary) -> _View:
         head = journal_head(session)
