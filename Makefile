@@ -39,7 +39,11 @@ browser: ## install Debian's Chromium for the browser tests when it is missing
 test: $(VENV)/.installed-test browser ## run the whole suite (also on PostgreSQL when TREFPUNT_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test ## run the performance benchmark (writes bench/results/)
+bench: $(VENV)/.installed-test ## run the benchmark, under 15 min (writes bench/results/; BENCH_ARGS="--sizes 110,1000")
+	@$(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/pip install --quiet -e '.[test,bench]'
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1; } || \
+	  echo "wrk is not available: the benchmark uses its Python load generator" >&2
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test ## ruff check and format check
@@ -54,6 +58,6 @@ clean: ## remove the virtualenv and build output (not the instance folder)
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
 
 translations: $(VENV)/.installed-test ## extract messages, update the English catalogue and compile it
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location -o trefpunt/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k _l --no-location -o trefpunt/translations/messages.pot .
 	$(BIN)/pybabel update -i trefpunt/translations/messages.pot -d trefpunt/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d trefpunt/translations
