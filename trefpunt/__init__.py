@@ -7,6 +7,7 @@ import os
 from flask import Flask
 
 from . import config, db, errors, i18n, resources, search, security
+from .auth import identity
 from .extensions import csrf
 
 
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     search.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
+    identity.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
@@ -31,7 +33,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .editor import bp as editor_bp
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(editor_bp, url_prefix="/beheer")

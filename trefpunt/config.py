@@ -36,6 +36,14 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SECURE": False,
     # Largest request body (uploads) in bytes.
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    # Failed logins allowed per account, and separately per client address, within the window below;
+    # further tries are refused until the oldest failure leaves the window. Counted in the database,
+    # so all server processes agree.
+    "LOGIN_MAX_FAILURES": 5,
+    # Length of that window in minutes.
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    # Materials per page in the editors' list under /beheer.
+    "EDITOR_PER_PAGE": 50,
 }
 
 # Fixed settings that are not meant to be changed per deployment.

@@ -1,0 +1,83 @@
+"""A material's history: its revisions, the difference between any two, and restoring an old one."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trefpunt.catalog import revisions as history
+from trefpunt.catalog.errors import Conflict, ValidationError
+from trefpunt.catalog.vocabulary import load_vocabulary
+from trefpunt.db import get_session
+
+from .blueprint import bp
+from .materials import saved_message
+
+
+def _number(name: str, default: int, numbers: list[int]) -> int:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and int(value) in numbers else default
+
+
+@bp.get("/leermiddel/<slug>/geschiedenis")
+def history_page(slug: str):
+    session = get_session()
+    vocabulary = load_vocabulary(session)
+    material, revisions = history.revisions(session, slug)
+    numbers = [r.number for r in revisions]
+    newest = numbers[0] if numbers else 0
+    new = _number("naar", newest, numbers)
+    old = _number("van", new - 1 if new - 1 in numbers else new, numbers)
+    by_number = {r.number: r for r in revisions}
+    changes = []
+    if new in by_number and old in by_number:
+        changes = history.diff(by_number[old].snapshot, by_number[new].snapshot, vocabulary)
+    return render_template(
+        "editor/history.html",
+        material=material,
+        revisions=revisions,
+        old=old,
+        new=new,
+        changes=changes,
+        vocabulary=vocabulary,
+        field_order=history.field_order(vocabulary),
+    )
+
+
+def _restore(session, slug: str, number: int):
+    version = request.form.get("version", "")
+    try:
+        saved = history.restore(
+            session,
+            slug,
+            number,
+            author=current_user.email,
+            expected_version=int(version) if version.isdigit() else -1,
+        )
+    except (ValidationError, Conflict) as error:
+        session.rollback()
+        flash(_("Terugzetten lukte niet: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("editor.history_page", slug=slug))
+    session.commit()
+    restored = _("Versie %(number)s is teruggezet als nieuwe versie.", number=number)
+    flash(f"{restored} {saved_message(saved)}", "success")
+    return redirect(url_for("editor.history_page", slug=saved.slug))
+
+
+@bp.route("/leermiddel/<slug>/versie/<int:number>/terugzetten", methods=["GET", "POST"])
+def restore(slug: str, number: int):
+    session = get_session()
+    vocabulary = load_vocabulary(session)
+    material, _revisions = history.revisions(session, slug)
+    revision = history.get_revision(session, material, number)
+    if request.method == "POST":
+        return _restore(session, slug, number)
+    changes = history.diff(history.current_snapshot(material, vocabulary), revision.snapshot, vocabulary)
+    return render_template(
+        "editor/confirm_restore.html",
+        material=material,
+        revision=revision,
+        changes=changes,
+        vocabulary=vocabulary,
+    )
