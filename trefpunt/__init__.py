@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, db, errors, i18n, resources, search, security
 from .auth import identity
@@ -20,6 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(resources.path("static")),
     )
     config.load(app, test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     db.init_app(app)
     search.init_app(app)
     i18n.init_app(app)

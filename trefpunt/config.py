@@ -34,6 +34,10 @@ DEFAULTS: dict[str, object] = {
     "BABEL_DEFAULT_LOCALE": "nl",
     # Send the session cookie over HTTPS only. Switch on behind TLS.
     "SESSION_COOKIE_SECURE": False,
+    # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto. Behind one proxy,
+    # set 1: otherwise every visitor seems to come from the proxy, and login limiting by address would
+    # block everybody at once. Leave 0 when clients connect directly (the headers could be forged).
+    "TRUSTED_PROXIES": 0,
     # Largest request body (uploads) in bytes.
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     # Failed logins allowed per account, and separately per client address, within the window below;

@@ -13,7 +13,7 @@ from trefpunt.catalog.errors import ValidationError
 from trefpunt.catalog.models import LoginAttempt, User
 from trefpunt.db import session_factory
 
-from .conftest import PASSWORD, text_of
+from .conftest import PASSWORD, make_user, text_of
 
 
 def test_an_editor_logs_in_and_lands_on_the_materials_list(client, auth):
@@ -197,3 +197,35 @@ class TestLoginLimiting:
         for _ in range(4):
             auth.login(password="fout wachtwoord!!")
         assert auth.login().status_code == 302
+
+
+@pytest.fixture
+def proxied_app(templates, tmp_path, request):
+    """The app behind one trusted reverse proxy."""
+    from conftest import _make_app
+
+    factory = _make_app(templates, "sqlite", tmp_path, request, seeded=True, TRUSTED_PROXIES=1)
+    app = next(factory)
+    app.config["WTF_CSRF_ENABLED"] = False
+    make_user(app, "redacteur@example.org")
+    yield app
+    next(factory, None)
+
+
+def test_behind_a_trusted_proxy_each_visitor_is_limited_by_their_own_address(proxied_app):
+    client = proxied_app.test_client()
+
+    def login_from(address: str, password: str):
+        return client.post(
+            "/auth/inloggen",
+            data={"email": "redacteur@example.org", "password": password},
+            headers={"X-Forwarded-For": address},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},  # the proxy
+        )
+
+    for _ in range(5):
+        login_from("198.51.100.4", "fout wachtwoord!!")
+    assert login_from("198.51.100.4", "fout wachtwoord!!").status_code == 429
+    # Failures are counted against the visitor's address, never the proxy's.
+    with session_factory(proxied_app)() as session:
+        assert set(session.scalars(select(LoginAttempt.address))) == {"198.51.100.4"}
