@@ -36,7 +36,9 @@ browser: ## install Debian's Chromium for the browser tests when it is missing
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: $(VENV)/.installed-test browser ## run the whole suite (also on PostgreSQL when TREFPUNT_TEST_DATABASE_URL is set)
+test: $(VENV)/.installed-test browser ## lint, then the whole suite (also on PostgreSQL when TREFPUNT_TEST_DATABASE_URL is set)
+	$(BIN)/ruff check trefpunt tests bench
+	$(BIN)/ruff format --check trefpunt tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test ## run the benchmark, under 15 min (writes bench/results/; BENCH_ARGS="--sizes 110,1000")

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from trefpunt import create_app, migrations, resources
 from trefpunt.catalog.seed import seed, seed_vocabularies
-from trefpunt.db import make_engine
 from trefpunt.catalog.vocabulary import load_vocabulary
-from sqlalchemy.orm import Session
+from trefpunt.db import make_engine
 
 PG_ADMIN_URL = os.environ.get("TREFPUNT_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_ADMIN_URL else [])]
@@ -195,7 +195,9 @@ def add_material(empty_app):
     from trefpunt.db import session_factory
 
     def add(title: str, *, summary: str = "Een leermiddel.", status: str = "published", **fields):
-        text_fields = {k: fields.pop(k) for k in ("description", "provider", "url", "keywords") if k in fields}
+        text_fields = {
+            k: fields.pop(k) for k in ("description", "provider", "url", "keywords") if k in fields
+        }
         fields.setdefault("vaardigheid", ["taal-nt2"])
         fields.setdefault("kosten", ["gratis"])
         record = MaterialRecord(

@@ -1,8 +1,8 @@
 """A separate Trefpunt process for index tests, driven line by line over stdin/stdout.
 
-    search WORDS       -> prints the total of a public search
-    edit SLUG WORDS    -> appends WORDS to the material's summary and commits; prints its version
-    quit
+search WORDS       -> prints the total of a public search
+edit SLUG WORDS    -> appends WORDS to the material's summary and commits; prints its version
+quit
 """
 
 from __future__ import annotations

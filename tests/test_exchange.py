@@ -386,5 +386,7 @@ def test_json_lines_refuse_unknown_keys_like_csv_refuses_unknown_columns(app, se
     from trefpunt.catalog.vocabulary import load_vocabulary
 
     with pytest.raises(ValidationError) as raised:
-        exchange.read_rows(b'{"slug": "x", "title": "X", "nivo": ["a1"]}\n', "jsonl", load_vocabulary(session))
+        exchange.read_rows(
+            b'{"slug": "x", "title": "X", "nivo": ["a1"]}\n', "jsonl", load_vocabulary(session)
+        )
     assert [(e.field, e.line) for e in raised.value.errors] == [("nivo", 1)]

@@ -29,14 +29,17 @@ def test_pip_install_gives_a_working_app(tmp_path):
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TREFPUNT_", "PYTHON", "VIRTUAL_ENV"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TREFPUNT_", "PYTHON", "VIRTUAL_ENV"))}
     env["TREFPUNT_INSTANCE_PATH"] = str(tmp_path / "instance")
 
     def trefpunt(*args: str) -> str:
         done = subprocess.run(
-            [str(bin_dir / "trefpunt"), *args], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300
+            [str(bin_dir / "trefpunt"), *args],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
@@ -66,7 +69,10 @@ def test_pip_install_gives_a_working_app(tmp_path):
     assert page.stdout.split() == ["200", "200", "True", "200"], page.stderr[-3000:]
     installed = subprocess.run(
         [str(bin_dir / "python"), "-c", "import trefpunt; print(trefpunt.__file__)"],
-        cwd=elsewhere, env=env, capture_output=True, text=True,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
     ).stdout
     assert str(env_dir) in installed and str(ROOT) not in installed
     assert sys.executable not in installed

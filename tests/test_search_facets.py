@@ -8,7 +8,9 @@ def catalogue(add_material):
     add_material("Lezen voor beginners", niveau=["a0", "a1"], doelgroep=["nieuwkomers"], provider="Boom")
     add_material("Praten op A2", niveau=["a2"], doelgroep=["ouderen", "nieuwkomers"], provider="Boom")
     add_material("Schrijven op B1", niveau=["b1"], doelgroep=["ouderen"], provider="Intertaal")
-    add_material("Rekenen 1F", vaardigheid=["rekenen"], niveau=["1f"], doelgroep=["ouderen"], kosten=["betaald"])
+    add_material(
+        "Rekenen 1F", vaardigheid=["rekenen"], niveau=["1f"], doelgroep=["ouderen"], kosten=["betaald"]
+    )
     add_material("Nog geen tekst", status="draft", niveau=["a1"])
 
 

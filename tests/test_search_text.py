@@ -110,7 +110,20 @@ def test_queries_are_cut_to_the_configured_length(library, find_in_empty):
 
 @pytest.mark.parametrize(
     "query",
-    ["NOT OR x", "TO ANDNOT ANDNOT x", "> ", "*", '"', '"open', "-", "--", "a" * 2000, "\x00\x1b[31m", "(((", "OR"],
+    [
+        "NOT OR x",
+        "TO ANDNOT ANDNOT x",
+        "> ",
+        "*",
+        '"',
+        '"open',
+        "-",
+        "--",
+        "a" * 2000,
+        "\x00\x1b[31m",
+        "(((",
+        "OR",
+    ],
 )
 def test_known_parser_traps_answer_without_error(library, find_in_empty, query):
     result = find_in_empty(query)

@@ -26,6 +26,7 @@ def source_messages() -> set[str]:
 def test_every_interface_text_has_an_english_translation():
     with open(CATALOGUE / "messages.po", "rb") as f:
         catalogue = read_po(f)
+
     def translated(msgid: str) -> bool:
         entry = catalogue.get(msgid)
         if entry is None:

@@ -105,7 +105,11 @@ def index_check() -> None:
     except IndexProblem as problem:
         raise click.ClickException(str(problem)) from problem
     click.echo(f"journal: {report.journal_seq}, index: {report.index_seq}")
-    for label, slugs in (("ontbreekt", report.missing), ("verouderd", report.stale), ("te veel", report.extra)):
+    for label, slugs in (
+        ("ontbreekt", report.missing),
+        ("verouderd", report.stale),
+        ("te veel", report.extra),
+    ):
         for slug in slugs:
             click.echo(f"{label}: {slug}")
     if not report.ok:
@@ -115,7 +119,9 @@ def index_check() -> None:
 
 def _facet_options(command):
     # One option per facet, named by its URL parameter, as in shared links.
-    for param in reversed(("vaardigheid", "niveau", "doelgroep", "vorm", "werkvorm", "kosten", "taal", "nodig", "aanbieder")):
+    for param in reversed(
+        ("vaardigheid", "niveau", "doelgroep", "vorm", "werkvorm", "kosten", "taal", "nodig", "aanbieder")
+    ):
         command = click.option(f"--{param}", multiple=True, help=f"filter op {param} (herhaalbaar)")(command)
     return command
 
@@ -150,7 +156,9 @@ def search_command(query: str, sorteer: str, pagina: str, as_json: bool, **facet
         if result.suggestion:
             click.echo(f"Bedoelde u: {result.suggestion}?")
         for number, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
-            click.echo(f"{number:3}. {hit.material.title} ({hit.material.provider}) /leermiddel/{hit.material.slug}")
+            click.echo(
+                f"{number:3}. {hit.material.title} ({hit.material.provider}) /leermiddel/{hit.material.slug}"
+            )
 
 
 @main.group("user")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-
-from flask import Flask, current_app, g
 
 EXTENSION_KEY = "trefpunt.db"
 

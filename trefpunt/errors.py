@@ -48,7 +48,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(SearchUnavailable)
     def search_unavailable(exc: SearchUnavailable):
         log.error("search unavailable: %s", exc)
-        return _answer(503, _("Zoeken is tijdelijk niet mogelijk. Probeer het over een paar minuten opnieuw."))
+        return _answer(
+            503, _("Zoeken is tijdelijk niet mogelijk. Probeer het over een paar minuten opnieuw.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -30,7 +30,9 @@ def init_app(app: Flask) -> None:
     def remember_language(response):
         chosen = request.args.get("lang")
         if chosen in app.config["BABEL_SUPPORTED_LOCALES"] and request.cookies.get(LANGUAGE_COOKIE) != chosen:
-            response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+            response.set_cookie(
+                LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            )
         return response
 
     app.jinja_env.globals["current_locale"] = current_locale

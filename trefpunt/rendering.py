@@ -9,8 +9,27 @@ from markupsafe import Markup
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "pre",
-    "table", "thead", "tbody", "tr", "th", "td", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 

@@ -86,11 +86,14 @@ def page(context):
 def axe_violations(page) -> list[dict]:
     """Run axe-core in the page for WCAG 2.1 A/AA; injected by evaluate because the CSP blocks script tags."""
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
     ]
 

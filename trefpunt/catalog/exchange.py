@@ -98,7 +98,9 @@ def _read_csv(text: str, vocabulary: Vocabulary) -> list[tuple[int, dict]]:
     return rows
 
 
-def write_csv(records: Iterable[MaterialRecord], out: TextIO, vocabulary: Vocabulary, *, delimiter=",") -> None:
+def write_csv(
+    records: Iterable[MaterialRecord], out: TextIO, vocabulary: Vocabulary, *, delimiter=","
+) -> None:
     """Write CSV; cells that a spreadsheet would run as a formula get a leading apostrophe."""
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(columns(vocabulary))

@@ -189,4 +189,6 @@ def is_web_address(url: str) -> bool:
         parts = urlsplit(url)
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url and len(url) <= MAX_URL
+    return (
+        parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url and len(url) <= MAX_URL
+    )

@@ -184,9 +184,7 @@ def import_records(
     report = ImportReport()
     records: list[MaterialRecord] = []
     first_line: dict[str, int] = {}
-    existing = {
-        m.slug: m for m in session.scalars(select(Material).options(selectinload(Material.terms)))
-    }
+    existing = {m.slug: m for m in session.scalars(select(Material).options(selectinload(Material.terms)))}
     for line, data in rows:
         slug = MaterialRecord.from_mapping(data, vocabulary).slug
         if slug in existing:
@@ -196,7 +194,9 @@ def import_records(
         report.errors.extend(FieldError(e.field, e.message, line) for e in errors)
         if clean.slug in first_line:
             report.errors.append(
-                FieldError("slug", f"dubbele slug '{clean.slug}' (ook op regel {first_line[clean.slug]})", line)
+                FieldError(
+                    "slug", f"dubbele slug '{clean.slug}' (ook op regel {first_line[clean.slug]})", line
+                )
             )
         first_line.setdefault(clean.slug, line)
         records.append(clean)

@@ -29,9 +29,13 @@ LEMMAS: dict[str, str] = {
     **dict.fromkeys(["laptop", "laptops", "pc", "computers"], "computer"),
     **dict.fromkeys(["financien", "financieel", "financiele", "budget", "budgetteren"], "geld"),
     **dict.fromkeys(["gratis", "kosteloos"], "gratis"),
-    **dict.fromkeys(["vrijwilliger", "vrijwilligers", "taalvrijwilliger", "taalvrijwilligers"], "vrijwilliger"),
+    **dict.fromkeys(
+        ["vrijwilliger", "vrijwilligers", "taalvrijwilliger", "taalvrijwilligers"], "vrijwilliger"
+    ),
     **dict.fromkeys(["taalcoach", "taalcoaches", "taalmaatje", "taalmaatjes"], "taalcoach"),
-    **dict.fromkeys(["inburgeraar", "inburgeraars", "nieuwkomer", "nieuwkomers", "statushouders"], "inburgeren"),
+    **dict.fromkeys(
+        ["inburgeraar", "inburgeraars", "nieuwkomer", "nieuwkomers", "statushouders"], "inburgeren"
+    ),
 }
 
 # Each group: expressions that mean the same thing. Matched on analysed tokens, longest first.
@@ -49,8 +53,59 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 STOP_WORDS = frozenset(
-    "aan al als bij dan dat de der deze die dit door een en er het hier hij hun ik in is je maar me met mijn "
-    "na naar nog nu of om onder ons ook op over te tot u uit uw van voor want was wat we wie zo".split()
+    [
+        "aan",
+        "al",
+        "als",
+        "bij",
+        "dan",
+        "dat",
+        "de",
+        "der",
+        "deze",
+        "die",
+        "dit",
+        "door",
+        "een",
+        "en",
+        "er",
+        "het",
+        "hier",
+        "hij",
+        "hun",
+        "ik",
+        "in",
+        "is",
+        "je",
+        "maar",
+        "me",
+        "met",
+        "mijn",
+        "na",
+        "naar",
+        "nog",
+        "nu",
+        "of",
+        "om",
+        "onder",
+        "ons",
+        "ook",
+        "op",
+        "over",
+        "te",
+        "tot",
+        "u",
+        "uit",
+        "uw",
+        "van",
+        "voor",
+        "want",
+        "was",
+        "wat",
+        "we",
+        "wie",
+        "zo",
+    ]
 )
 
 # Hyphens and dots stay inside words so "e-learning", "1f" and "oefenen.nl" stay whole.

@@ -35,9 +35,7 @@ def describe(
         values = request.selected(facet.name)
         if not values:
             continue
-        labels = [
-            (facet.term(v).label(locale) if facet.controlled and facet.term(v) else v) for v in values
-        ]
+        labels = [(facet.term(v).label(locale) if facet.controlled and facet.term(v) else v) for v in values]
         parts.append(f"{facet.label(locale).lower()}: {gettext(' of ').join(labels)}")
     if parts:
         text += " — " + "; ".join(parts)

@@ -19,12 +19,12 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from trefpunt.catalog.models import Material
-from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
+from trefpunt.catalog.vocabulary import Vocabulary
 
 from .describe import describe
 from .docsets import DocSets
-from .matching import Matcher
 from .highlight import fragments, snippet
+from .matching import Matcher
 from .query import ParsedQuery, build_query
 from .request import SearchRequest
 from .result import FacetResult, FacetValue, Hit, SearchResult
@@ -184,7 +184,9 @@ class SearchEngine:
             notices.append(N_("Uw zoekvraag was erg lang; alleen het begin is gebruikt."))
         parsed = build_query(request.q) if request.q else ParsedQuery(None)
         if request.q and parsed.query is None:
-            notices.append(N_("Uw zoekvraag bevat geen woorden om op te zoeken; alle leermiddelen worden getoond."))
+            notices.append(
+                N_("Uw zoekvraag bevat geen woorden om op te zoeken; alle leermiddelen worden getoond.")
+            )
         matcher = view.matcher
         matching = docs.all if parsed.match is None else matcher.bitmap(parsed.match)
         selections = {name: docs.union(name, values) for name, values in request.filters.items()}
@@ -214,7 +216,10 @@ class SearchEngine:
             for m in _load_in_order(session, ids)
         ]
         link = request.toggle_links(vocabulary)
-        facets = [self._facet(facet, matching, selections, docs, request, link, locale) for facet in vocabulary.facets]
+        facets = [
+            self._facet(facet, matching, selections, docs, request, link, locale)
+            for facet in vocabulary.facets
+        ]
         suggestion = None
         if parsed.words and total < SUGGEST_BELOW:
             suggestion = self._suggest(searcher, docs, parsed, request, selections, total)

@@ -30,9 +30,13 @@ class Matcher:
 
     def bitmap(self, query: wq.Query) -> int:
         if isinstance(query, wq.Term):
-            return self._cached(("t", query.fieldname, query.text), lambda: self._term(query.fieldname, query.text))
+            return self._cached(
+                ("t", query.fieldname, query.text), lambda: self._term(query.fieldname, query.text)
+            )
         if isinstance(query, wq.Prefix):
-            return self._cached(("p", query.fieldname, query.text), lambda: self._prefix(query.fieldname, query.text))
+            return self._cached(
+                ("p", query.fieldname, query.text), lambda: self._prefix(query.fieldname, query.text)
+            )
         if isinstance(query, wq.Every):
             return self.docs.all
         if isinstance(query, wq.AndNot):

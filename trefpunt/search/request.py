@@ -72,9 +72,11 @@ class SearchRequest:
 
         filters: dict[str, tuple[str, ...]] = {}
         for facet in vocabulary.facets:
-            values = [v for raw in getlist(facet.param) for v in raw.split(",")] if facet.controlled else [
-                v for v in getlist(facet.param)
-            ]
+            values = (
+                [v for raw in getlist(facet.param) for v in raw.split(",")]
+                if facet.controlled
+                else [v for v in getlist(facet.param)]
+            )
             values = [clean_query(v, MAX_PROVIDER_LENGTH)[0] for v in values[: MAX_VALUES_PER_FACET * 4]]
             if facet.controlled:
                 keys = [facet.resolve(v.lower()) for v in values]

@@ -55,11 +55,7 @@ def build_schema(vocabulary: Vocabulary) -> Schema:
 
 def document_for(material: Material, vocabulary: Vocabulary) -> dict:
     """The index document of a published material."""
-    labels = [
-        label
-        for term in material.terms
-        for label in (term.label_nl, term.label_en)
-    ]
+    labels = [label for term in material.terms for label in (term.label_nl, term.label_en)]
     doc = {
         "id": str(material.id),
         "version": material.version,
@@ -71,9 +67,18 @@ def document_for(material: Material, vocabulary: Vocabulary) -> dict:
         "provider_text": material.provider,
         "labels": " ; ".join(labels),
         "alltext": " ; ".join(
-            [material.title, *(material.keywords or []), material.summary, material.description, material.provider, *labels]
+            [
+                material.title,
+                *(material.keywords or []),
+                material.summary,
+                material.description,
+                material.provider,
+                *labels,
+            ]
         ),
-        "words": " ".join([material.title, *(material.keywords or []), material.summary, material.provider, *labels]),
+        "words": " ".join(
+            [material.title, *(material.keywords or []), material.summary, material.provider, *labels]
+        ),
     }
     for facet in vocabulary.facets:
         if facet.name == PROVIDER_FACET:

@@ -149,7 +149,9 @@ class IndexStore:
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise IndexProblem(f"index writer lock in {self.root} held for over {timeout}s") from None
+                        raise IndexProblem(
+                            f"index writer lock in {self.root} held for over {timeout}s"
+                        ) from None
                     time.sleep(0.01)
             try:
                 yield
