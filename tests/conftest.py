@@ -95,9 +95,15 @@ def new_database(templates: Templates, folder: Path, *, seeded: bool, request) -
         target = folder / f"db-{uuid.uuid4().hex[:6]}.sqlite3"
         shutil.copyfile(source, target)
         return f"sqlite:///{target}"
-    name = f"tp_test_{uuid.uuid4().hex[:12]}"
+    return new_pg_database(request, template=source)
+
+
+def new_pg_database(request, *, template: str | None = None, prefix: str = "tp_test") -> str:
+    """A PostgreSQL database of its own for one test (a copy of ``template``), dropped after it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with _pg_admin().connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
 
     def drop():
         with _pg_admin().connect() as connection:

@@ -10,11 +10,10 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from conftest import PG_ADMIN_URL, _pg_admin, _pg_url, new_database
+from conftest import PG_ADMIN_URL, new_database, new_pg_database
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
@@ -75,17 +74,8 @@ def empty_database(backend, tmp_path, request) -> str:
     """A database with nothing in it, not even tables."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'trefpunt.sqlite3'}"
-    name = f"tp_cli_{uuid.uuid4().hex[:12]}"
-    with _pg_admin().connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with _pg_admin().connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    request.addfinalizer(drop)
     assert PG_ADMIN_URL
-    return _pg_url(name)
+    return new_pg_database(request, prefix="tp_cli")
 
 
 @pytest.fixture
