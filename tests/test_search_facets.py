@@ -149,3 +149,15 @@ def test_similar_materials_share_skill_and_audience_and_never_the_material_itsel
         assert [m.title for m in engine.similar(session, kassa, vocabulary)] == ["Rekenen voor werk"]
         # Nothing shares its skill: no unrelated materials offered instead.
         assert engine.similar(session, get_material(session, lonely.slug), vocabulary) == []
+
+
+def test_counting_a_search_agrees_with_running_it(catalogue, find_in_empty, empty_app):
+    from trefpunt.catalog.vocabulary import load_vocabulary
+    from trefpunt.db import session_factory
+    from trefpunt.search import get_engine
+
+    for args in [{}, {"q": "op"}, {"niveau": ["a1", "a2"]}, {"q": "rekenen", "kosten": ["gratis"]}]:
+        result = find_in_empty(**args)
+        with session_factory(empty_app)() as session:
+            count = get_engine(empty_app).count(session, result.request, load_vocabulary(session))
+        assert count == result.total

@@ -141,6 +141,24 @@ class SearchEngine:
             ranked += [d for d in extra if d not in ranked][: limit - len(ranked)]
         return [int(view.searcher.stored_fields(d)["id"]) for d in ranked]
 
+    def count(self, session: Session, request: SearchRequest, vocabulary: Vocabulary) -> int:
+        """How many published materials ``request`` finds, without ranking, facets or loading hits."""
+        with self._lock:
+            view = self._fresh_view(session, vocabulary)
+            self._docsets(view, vocabulary)
+            parsed = build_query(request.q) if request.q else ParsedQuery(None)
+            return self._select(view, parsed, request)[2].bit_count()
+
+    def _select(self, view: _View, parsed: ParsedQuery, request: SearchRequest) -> tuple[int, dict, int]:
+        """The text match, each facet's selection and their intersection, as bitmaps."""
+        docs = view.docsets
+        matching = docs.all if parsed.match is None else view.matcher.bitmap(parsed.match)
+        selections = {name: docs.union(name, values) for name, values in request.filters.items()}
+        result = matching
+        for bits in selections.values():
+            result &= bits
+        return matching, selections, result
+
     def _fresh_view(self, session: Session, vocabulary: Vocabulary) -> _View:
         head = journal_head(session)
         view = self._view
@@ -188,11 +206,7 @@ class SearchEngine:
                 N_("Uw zoekvraag bevat geen woorden om op te zoeken; alle leermiddelen worden getoond.")
             )
         matcher = view.matcher
-        matching = docs.all if parsed.match is None else matcher.bitmap(parsed.match)
-        selections = {name: docs.union(name, values) for name, values in request.filters.items()}
-        result = matching
-        for bits in selections.values():
-            result &= bits
+        matching, selections, result = self._select(view, parsed, request)
         total = result.bit_count()
 
         offset, limit = (request.page - 1) * request.per_page, request.per_page

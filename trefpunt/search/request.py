@@ -180,14 +180,6 @@ class SearchRequest:
 
         return link
 
-    @property
-    def has_filters(self) -> bool:
-        return bool(self.filters)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.q and not self.filters
-
 
 @lru_cache(maxsize=4096)
 def _quote(text: str) -> str:
