@@ -15,7 +15,6 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
-from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from trefpunt.catalog.models import Material
@@ -26,6 +25,7 @@ from .docsets import DocSets
 from .highlight import fragments, snippet
 from .matching import Matcher
 from .query import ParsedQuery, build_query
+from .ranking import SCALE
 from .request import SearchRequest
 from .result import FacetResult, FacetValue, Hit, SearchResult
 from .store import CheckReport, IndexProblem, IndexStore, journal_head
@@ -128,18 +128,14 @@ class SearchEngine:
         audience = docs.union("audience", material.term_keys("audience"))
         if candidates & audience:
             candidates &= audience
+        candidates &= ~docs.bitmap_of_docs(view.searcher.document_numbers(id=str(material.id)))
+        # Any of its title words and keywords scores; the rest of the candidates follow in title order.
         parsed = build_query(" ".join([material.title, *(material.keywords or [])]))
-        own = set(view.searcher.document_numbers(id=str(material.id)))
-        wanted = docs.docs_of(candidates) - own
-        ranked: list[int] = []
-        # An empty filter set means "no filter" to whoosh: never hand it one.
-        if parsed.query is not None and wanted:
-            loose = wq.Or(list(_leaves(parsed.query)))
-            ranked = [d for _s, d in view.searcher.search(loose, filter=wanted, limit=limit).top_n]
-        if len(ranked) < limit:
-            extra = [d for d in docs.page_by_title(candidates, 0, limit * 3) if d not in own]
-            ranked += [d for d in extra if d not in ranked][: limit - len(ranked)]
-        return [int(view.searcher.stored_fields(d)["id"]) for d in ranked]
+        if parsed.ranking:
+            ranks = [r for r, _score in view.matcher.scores(parsed.ranking).page(candidates, 0, limit)]
+        else:
+            ranks = docs.ranks_in_title_order(candidates, limit)
+        return [int(view.searcher.stored_fields(docs.doc_at_rank[r])["id"]) for r in ranks]
 
     def count(self, session: Session, request: SearchRequest, vocabulary: Vocabulary) -> int:
         """How many published materials ``request`` finds, without ranking, facets or loading hits."""
@@ -211,9 +207,10 @@ class SearchEngine:
 
         offset, limit = (request.page - 1) * request.per_page, request.per_page
         scores: dict[int, float] = {}
-        if parsed.query is not None and request.sort == "relevantie":
-            ranked, scores = matcher.ranked(parsed.query)
-            page_docs = docs.page_in_order(ranked, result, offset, limit)
+        if parsed.ranking and request.sort == "relevantie":
+            page = matcher.scores(parsed.ranking).page(result, offset, limit)
+            page_docs = [docs.doc_at_rank[r] for r, _score in page]
+            scores = {docs.doc_at_rank[r]: score / SCALE for r, score in page}
         elif request.sort == "nieuwste":
             page_docs = docs.page_by_newest(result, offset, limit)
         else:
@@ -286,14 +283,6 @@ class SearchEngine:
         for bits in selections.values():
             found &= bits
         return text if found.bit_count() > total else None
-
-
-def _leaves(query):
-    if isinstance(query, wq.Term):
-        yield query
-    elif hasattr(query, "subqueries"):
-        for sub in query.subqueries:
-            yield from _leaves(sub)
 
 
 def _load_in_order(session: Session, ids: list[int]) -> list[Material]:

@@ -2,7 +2,7 @@
 
 Whoosh's matchers walk posting lists in Python on every request. A word's document set does not change
 within one generation, so it is read once into a bitmap and combined with AND/OR/NOT from then on.
-Phrases need positions: those few go through whoosh.
+Phrases need positions: those few go through whoosh. Ranking adds weighted bitmaps (see ranking.py).
 """
 
 from __future__ import annotations
@@ -12,21 +12,47 @@ from collections import OrderedDict
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from .docsets import DocSets
+from .docsets import DocSets, posting_arrays
+from .ranking import Scores, idf, weight
+from .schema import ALL_FIELD, TEXT_FIELDS
 
-TERM_CACHE = 20_000
-RANK_CACHE = 64
+# Bytes of bitmaps kept per searcher: a bitmap costs one bit per document, 12.5 kB at 100,000 materials.
+TERM_CACHE_BYTES = 48 * 2**20
+SCORES_CACHE_BYTES = 16 * 2**20
+
+
+class BitmapCache:
+    """A least-recently-used cache of values made of bitmaps, bounded by their size in bytes."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[object, tuple[object, int]] = OrderedDict()
+
+    def get(self, key, compute, size_of=lambda bitmap: (bitmap.bit_length() + 7) // 8 + 32):
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            return entry[0]
+        value = compute()
+        size = size_of(value)
+        self._entries[key] = (value, size)
+        self.bytes += size
+        while self.bytes > self.max_bytes and len(self._entries) > 1:
+            _key, (_value, dropped) = self._entries.popitem(last=False)
+            self.bytes -= dropped
+        return value
 
 
 class Matcher:
-    """Bitmaps of terms, prefixes and whole queries for one searcher, with bounded caches."""
+    """Bitmaps of terms, prefixes and whole queries for one searcher, and query scores, in bounded caches."""
 
     def __init__(self, searcher: Searcher, docs: DocSets):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.docs = docs
-        self._terms: OrderedDict[tuple, int] = OrderedDict()
-        self._ranked: OrderedDict[str, tuple[list[int], dict[int, float]]] = OrderedDict()
+        self._terms = BitmapCache(TERM_CACHE_BYTES)
+        self._scores = BitmapCache(SCORES_CACHE_BYTES)
 
     def bitmap(self, query: wq.Query) -> int:
         if isinstance(query, wq.Term):
@@ -53,36 +79,35 @@ class Matcher:
             for sub in query.subqueries:
                 result |= self.bitmap(sub)
             return result
-        return self.docs.bitmap_of_docs(self.searcher.docs_for_query(query))
+        # Phrases: matched by position in whoosh, once per generation.
+        return self._cached(
+            ("q", repr(query)), lambda: self.docs.bitmap_of_docs(self.searcher.docs_for_query(query))
+        )
 
-    def ranked(self, query: wq.Query) -> tuple[list[int], dict[int, float]]:
-        """Every matching document number, best first, with its score; once per query and generation.
+    def scores(self, ranking: list[dict[str, wq.Query]]) -> Scores:
+        """Every document's score for a query's clauses; once per query and generation.
 
-        Filters and pages are then walks over this list, so paging or ticking a facet re-ranks nothing.
+        A clause adds, for each text field it matches in, the field's weight times the clause's rarity
+        over the whole catalogue. Filters and pages are then walks over these scores, so paging or
+        ticking a facet re-ranks nothing.
         """
-        key = repr(query)
-        if key in self._ranked:
-            self._ranked.move_to_end(key)
-            return self._ranked[key]
-        top = self.searcher.search(query, limit=None).top_n
-        entry = self._ranked[key] = ([docnum for _score, docnum in top], {d: s for s, d in top})
-        if len(self._ranked) > RANK_CACHE:
-            self._ranked.popitem(last=False)
-        return entry
+        return self._scores.get(repr(ranking), lambda: self._score(ranking), lambda scores: scores.nbytes)
+
+    def _score(self, ranking: list[dict[str, wq.Query]]) -> Scores:
+        scores = Scores()
+        for clause in ranking:
+            rarity = idf(self.bitmap(clause[ALL_FIELD]).bit_count(), self.docs.size)
+            for name, field_weight in TEXT_FIELDS.items():
+                found = self.bitmap(clause[name])
+                if found:
+                    scores.add(found, weight(field_weight, rarity))
+        return scores
 
     def _cached(self, key: tuple, compute) -> int:
-        if key in self._terms:
-            self._terms.move_to_end(key)
-            return self._terms[key]
-        value = self._terms[key] = compute()
-        if len(self._terms) > TERM_CACHE:
-            self._terms.popitem(last=False)
-        return value
+        return self._terms.get(key, compute)
 
     def _term(self, field: str, text: str) -> int:
-        if (field, text) not in self.reader:
-            return 0
-        return self.docs.bitmap_of_docs(self.reader.postings(field, text).all_ids())
+        return self.docs.bitmap_of_arrays(posting_arrays(self.reader, field, text))
 
     def _prefix(self, field: str, prefix: str) -> int:
         result = 0

@@ -28,6 +28,8 @@ class ParsedQuery:
     query: wq.Query | None
     # Decides which documents match: the same clauses over the one catch-all field, far cheaper.
     match: wq.Query | None = None
+    # Scores documents: each positive clause over each text field on its own (see ranking.py).
+    ranking: list[dict[str, wq.Query]] = field(default_factory=list)
     # Index terms to highlight in hit texts.
     highlight_terms: set[str] = field(default_factory=set)
     highlight_prefixes: set[str] = field(default_factory=set)
@@ -52,11 +54,17 @@ class Clauses:
     def phrase(self, terms: list[str]) -> wq.Query:
         if len(terms) == 1:
             return self.term(terms[0])
+        if self.fields != (ALL_FIELD,) and len(self.fields) == 1:
+            # Ranking within one field: its words there and the phrase anywhere, so only the catch-all
+            # is ever matched by position.
+            name = self.fields[0]
+            return wq.And([*(wq.Term(name, t) for t in terms), wq.Phrase(ALL_FIELD, terms)])
         return self._any(wq.Phrase(name, terms) for name in self.fields)
 
     def prefix(self, text: str) -> wq.Query:
-        # Ranking a prefix gains little: it is matched on the catch-all only, at a constant score.
-        return wq.Prefix(ALL_FIELD, text, constantscore=True)
+        # Over several fields a prefix would expand in each: it is matched on the catch-all only.
+        name = self.fields[0] if len(self.fields) == 1 else ALL_FIELD
+        return wq.Prefix(name, text, constantscore=True)
 
     def synonyms(self, group: tuple[tuple[str, ...], ...]) -> wq.Query:
         return wq.Or([self.all_terms(e) for e in group])
@@ -95,13 +103,26 @@ def expand_synonyms(terms: list[str], clauses: Clauses) -> list[wq.Query]:
 def build_query(text: str) -> ParsedQuery:
     """Build the whoosh queries for a cleaned user query; None when nothing searchable is left."""
     parsed = ParsedQuery(query=None)
-    parsed.query = _build(text, RANK, parsed)
+    parsed.query = _combine(*_clauses(text, RANK, parsed))
     if parsed.query is not None:
-        parsed.match = _build(text, MATCH, ParsedQuery(None))
+        parsed.match = _combine(*_clauses(text, MATCH, ParsedQuery(None)))
+        # The same text gives the same clauses in every field, so they line up by position.
+        per_field = {name: _clauses(text, Clauses((name,)), ParsedQuery(None))[0] for name in TEXT_FIELDS}
+        parsed.ranking = [
+            dict(zip(per_field, clause, strict=True)) for clause in zip(*per_field.values(), strict=True)
+        ]
     return parsed
 
 
-def _build(text: str, clauses: Clauses, parsed: ParsedQuery) -> wq.Query | None:
+def _combine(positive: list[wq.Query], negative: list[wq.Query]) -> wq.Query | None:
+    if not positive and not negative:
+        return None
+    include = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
+    return wq.AndNot(include, wq.Or(negative)) if negative else include
+
+
+def _clauses(text: str, clauses: Clauses, parsed: ParsedQuery) -> tuple[list[wq.Query], list[wq.Query]]:
+    """The positive and the negative clauses of ``text``, noting highlights and words in ``parsed``."""
     positive: list[wq.Query] = []
     negative: list[wq.Query] = []
     plain_run: list[str] = []
@@ -142,8 +163,4 @@ def _build(text: str, clauses: Clauses, parsed: ParsedQuery) -> wq.Query | None:
             plain_run.extend(terms)
     flush_plain()
 
-    positive, negative = positive[:MAX_CLAUSES], negative[:MAX_CLAUSES]
-    if not positive and not negative:
-        return None
-    include = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
-    return wq.AndNot(include, wq.Or(negative)) if negative else include
+    return positive[:MAX_CLAUSES], negative[:MAX_CLAUSES]
