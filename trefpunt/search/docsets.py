@@ -6,8 +6,10 @@ result is its lowest set bits and counting a facet value under any filter is one
 
 from __future__ import annotations
 
-from array import array
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh.matching.wrappers import WrappingMatcher
@@ -74,20 +76,96 @@ def set_bits(bitmap: int, skip: int = 0, limit: int | None = None) -> Iterator[i
                 return
 
 
+@dataclass(frozen=True)
+class SegmentOrder:
+    """What never changes within one index segment: its documents' title keys, creation times and
+    title order. A segment is immutable apart from deletions, so this is read once per process."""
+
+    titles: list[str]
+    created: np.ndarray
+    by_title: np.ndarray
+    sorted_titles: list[str]
+
+    @classmethod
+    def read(cls, leaf: IndexReader) -> SegmentOrder:
+        count = leaf.doc_count_all()
+        title_column = leaf.column_reader("title_sort")
+        created_column = leaf.column_reader("created")
+        titles = [title_column[d] for d in range(count)]
+        created = np.array([created_column[d] for d in range(count)], dtype=np.int64)
+        by_title = sorted(range(count), key=titles.__getitem__)  # stable: equal titles by number
+        return cls(titles, created, np.array(by_title, dtype=np.int64), [titles[d] for d in by_title])
+
+
+class SegmentCache:
+    """``SegmentOrder``s by segment id, kept across index generations.
+
+    After an edit, the new searcher holds the same large segment (plus a deletion) and one small new
+    segment: only the small one is read again, which keeps an edit quick to show at 100,000 materials.
+    """
+
+    def __init__(self, keep: int = 16):
+        self.keep = keep
+        self._orders: OrderedDict[str, SegmentOrder] = OrderedDict()
+
+    def order(self, leaf: IndexReader) -> SegmentOrder:
+        key = leaf.segment().segment_id()
+        if key in self._orders:
+            self._orders.move_to_end(key)
+        else:
+            self._orders[key] = SegmentOrder.read(leaf)
+            while len(self._orders) > self.keep:
+                self._orders.popitem(last=False)
+        return self._orders[key]
+
+
+def title_order(reader: IndexReader, segments: SegmentCache) -> tuple[np.ndarray, np.ndarray]:
+    """Every live document number in title order (ties by number), and each one's creation time.
+
+    The largest segment's order is cached; the few documents of the others are put in by binary search.
+    """
+    leaves = [(segments.order(leaf), offset, leaf) for leaf, offset in reader.leaf_readers()]
+    base, base_offset, _leaf = max(leaves, key=lambda entry: len(entry[0].titles))
+    others = sorted(
+        (order.titles[d], offset + d)
+        for order, offset, _leaf in leaves
+        if order is not base
+        for d in range(len(order.titles))
+    )
+    positions = [
+        (bisect_left if doc < base_offset else bisect_right)(base.sorted_titles, title)
+        for title, doc in others
+    ]
+    docs = np.insert(base.by_title + base_offset, positions, [doc for _title, doc in others])
+    created = np.zeros(reader.doc_count_all(), dtype=np.int64)
+    deleted: list[int] = []
+    for order, offset, leaf in leaves:
+        created[offset : offset + len(order.titles)] = order.created
+        if leaf.has_deletions():
+            deleted.extend(offset + d for d in _deleted(leaf, len(order.titles)))
+    if deleted:
+        docs = docs[~np.isin(docs, np.array(deleted, dtype=np.int64))]
+    return docs, created
+
+
+def _deleted(leaf: IndexReader, count: int) -> Iterable[int]:
+    known = getattr(leaf, "deleted_docs_set", None)  # a segment keeps its deletions as a set
+    return known if known is not None else (d for d in range(count) if leaf.is_deleted(d))
+
+
 class DocSets:
     """Per-generation facts about the documents of one searcher: ranks, facet value sets, sort orders."""
 
-    def __init__(self, searcher: Searcher, facet_names: Iterable[str]):
+    def __init__(self, searcher: Searcher, facet_names: Iterable[str], segments: SegmentCache | None = None):
         reader = searcher.reader()
-        titles = reader.column_reader("title_sort")
-        created = reader.column_reader("created")
-        live = sorted(reader.all_doc_ids(), key=lambda d: (titles[d], d))
+        live, created = title_order(reader, segments or SegmentCache())
         self.size = len(live)
-        self.doc_at_rank = array("l", live)
+        self.doc_at_rank: list[int] = live.tolist()
         self.rank_of_doc = np.full(reader.doc_count_all(), -1, dtype=np.int64)
         self.rank_of_doc[live] = np.arange(self.size, dtype=np.int64)
         self.all = (1 << self.size) - 1
-        self.newest_ranks = array("l", sorted(range(self.size), key=lambda r: (-created[live[r]], -live[r])))
+        # Newest first; of two made at the same moment, the later document first.
+        self.newest_ranks: list[int] = np.lexsort((-live, -created[live])).tolist()
         self.values: dict[str, dict[str, int]] = {}
         for name in facet_names:
             field = facet_field(name)

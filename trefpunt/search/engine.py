@@ -21,7 +21,7 @@ from trefpunt.catalog.models import Material
 from trefpunt.catalog.vocabulary import Vocabulary
 
 from .describe import describe
-from .docsets import DocSets
+from .docsets import DocSets, SegmentCache
 from .highlight import fragments, snippet
 from .matching import Matcher
 from .query import ParsedQuery, build_query
@@ -63,6 +63,7 @@ class SearchEngine:
         self.session_factory = session_factory
         self.auto_rebuild = auto_rebuild
         self._view: _View | None = None
+        self._segments = SegmentCache()
         self._lock = threading.RLock()
 
     # -- maintenance -----------------------------------------------------------------------------
@@ -184,7 +185,7 @@ class SearchEngine:
 
     def _docsets(self, view: _View, vocabulary: Vocabulary) -> DocSets:
         if view.docsets is None:
-            view.docsets = DocSets(view.searcher, [f.name for f in vocabulary.facets])
+            view.docsets = DocSets(view.searcher, [f.name for f in vocabulary.facets], self._segments)
             view.matcher = Matcher(view.searcher, view.docsets)
         return view.docsets
 
