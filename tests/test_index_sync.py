@@ -193,11 +193,11 @@ def test_a_damaged_index_is_reported_loudly_never_as_no_results(app, find):
     engine = get_engine(app)
     engine.auto_rebuild = False
     generation = IndexStore(app.config["INDEX_DIR"]).current_path()
-    for segment in generation.glob("*.seg"):
-        segment.write_bytes(b"\0" * 64)
+    engine.close()  # from here on, as a new process opening the damaged index
+    for segment_file in generation.glob("MAIN_*"):
+        segment_file.write_bytes(b"\0" * 64)
     for toc in generation.glob("*.toc"):
         toc.write_bytes(b"garbage")
-    engine._view = None  # a new process opening the damaged index
     with pytest.raises(SearchUnavailable, match="trefpunt index rebuild"):
         find("taalklas")
     response = app.test_client().get("/api/v1/materials?q=taalklas")

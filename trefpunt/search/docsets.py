@@ -98,7 +98,7 @@ class SegmentOrder:
 
 
 class SegmentCache:
-    """``SegmentOrder``s by segment id, kept across index generations.
+    """What is read from a segment, by segment id, kept across index generations.
 
     After an edit, the new searcher holds the same large segment (plus a deletion) and one small new
     segment: only the small one is read again, which keeps an edit quick to show at 100,000 materials.
@@ -107,16 +107,30 @@ class SegmentCache:
     def __init__(self, keep: int = 16):
         self.keep = keep
         self._orders: OrderedDict[str, SegmentOrder] = OrderedDict()
+        self._facets: OrderedDict[tuple[str, str], dict[str, np.ndarray]] = OrderedDict()
 
     def order(self, leaf: IndexReader) -> SegmentOrder:
-        key = leaf.segment().segment_id()
-        if key in self._orders:
-            self._orders.move_to_end(key)
+        return self._get(self._orders, leaf.segment().segment_id(), lambda: SegmentOrder.read(leaf))
+
+    def facet_docs(self, leaf: IndexReader, field: str) -> dict[str, np.ndarray]:
+        """Each value of a facet field with the (segment) numbers of its documents, deleted ones too."""
+
+        def read() -> dict[str, np.ndarray]:
+            if field not in leaf.indexed_field_names():
+                return {}
+            found = {value: list(posting_arrays(leaf, field, value)) for value in leaf.field_terms(field)}
+            return {value: np.concatenate(arrays) for value, arrays in found.items() if arrays}
+
+        return self._get(self._facets, (leaf.segment().segment_id(), field), read)
+
+    def _get(self, entries: OrderedDict, key, read):
+        if key in entries:
+            entries.move_to_end(key)
         else:
-            self._orders[key] = SegmentOrder.read(leaf)
-            while len(self._orders) > self.keep:
-                self._orders.popitem(last=False)
-        return self._orders[key]
+            entries[key] = read()
+            while len(entries) > self.keep * 16:
+                entries.popitem(last=False)
+        return entries[key]
 
 
 def title_order(reader: IndexReader, segments: SegmentCache) -> tuple[np.ndarray, np.ndarray]:
@@ -158,7 +172,8 @@ class DocSets:
 
     def __init__(self, searcher: Searcher, facet_names: Iterable[str], segments: SegmentCache | None = None):
         reader = searcher.reader()
-        live, created = title_order(reader, segments or SegmentCache())
+        segments = segments or SegmentCache()
+        live, created = title_order(reader, segments)
         self.size = len(live)
         self.doc_at_rank: list[int] = live.tolist()
         self.rank_of_doc = np.full(reader.doc_count_all(), -1, dtype=np.int64)
@@ -167,13 +182,14 @@ class DocSets:
         # Newest first; of two made at the same moment, the later document first.
         self.newest_ranks: list[int] = np.lexsort((-live, -created[live])).tolist()
         self.values: dict[str, dict[str, int]] = {}
+        leaves = list(reader.leaf_readers())
         for name in facet_names:
             field = facet_field(name)
-            per_value: dict[str, int] = {}
-            if field in reader.indexed_field_names():
-                for value in reader.field_terms(field):
-                    per_value[value] = self.bitmap_of_arrays(posting_arrays(reader, field, value))
-            self.values[name] = per_value
+            docs_by_value: dict[str, list[np.ndarray]] = {}
+            for leaf, offset in leaves:
+                for value, docs in segments.facet_docs(leaf, field).items():
+                    docs_by_value.setdefault(value, []).append(docs + offset if offset else docs)
+            self.values[name] = {value: self.bitmap_of_arrays(docs) for value, docs in docs_by_value.items()}
 
     def bitmap_of_docs(self, docs: Iterable[int]) -> int:
         return self.bitmap_of_arrays([np.fromiter(docs, dtype=np.int64)])
