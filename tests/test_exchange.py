@@ -11,9 +11,11 @@ import io
 import json
 
 import pytest
+from sqlalchemy import func, select
 
-from trefpunt.catalog import exchange
+from trefpunt.catalog import exchange, services
 from trefpunt.catalog.errors import ValidationError
+from trefpunt.catalog.models import Material, MaterialChange, Revision
 from trefpunt.catalog.records import MaterialRecord, columns
 from trefpunt.catalog.services import import_records, save_material
 from trefpunt.catalog.vocabulary import load_vocabulary
@@ -166,6 +168,54 @@ def test_an_import_updates_by_slug_and_leaves_the_rest_alone(session, vocabulary
     changed = [line for line in after if line not in before]
     assert [json.loads(line)["slug"] for line in changed] == ["steffie", "taalklas-dinsdag"]
     assert len(after) == len(before) + 1
+
+
+def test_an_import_leaves_a_revision_and_a_journal_entry_for_each_material_it_creates_or_changes(
+    session, vocabulary, monkeypatch
+):
+    # The import writes in batches; a small batch makes this file span several of them.
+    monkeypatch.setattr(services, "IMPORT_FLUSH_ROWS", 40)
+    rows = list(csv.DictReader(io.StringIO(export(session).decode(), newline="")))
+    for row in rows[::2]:
+        row["title"] += " (bijgewerkt)"
+    new = [{**VALID, "slug": f"nieuw-{n}", "title": f"Nieuw {n}"} for n in range(60)]
+    revisions_before = last_revisions(session)
+    journal_before = session.scalar(select(func.max(MaterialChange.seq))) or 0
+
+    report = import_file(session, csv_file(vocabulary, *rows, *new))
+
+    changed = report.updated + report.created
+    assert (len(report.updated), len(report.created), len(report.unchanged)) == (63, 60, 62)
+    revisions = last_revisions(session)
+    assert {slug: number for slug, (number, _, _) in revisions.items() if slug in changed} == {
+        slug: revisions_before.get(slug, (0,))[0] + 1 for slug in changed
+    }
+    assert {slug: revisions[slug][1] for slug in changed} == {slug: "import" for slug in changed}
+    exported = {r["slug"]: r for r in map(json.loads, export(session, "jsonl").decode().splitlines())}
+    assert {slug: revisions[slug][2] for slug in changed} == {slug: exported[slug] for slug in changed}
+    unchanged = {slug: revisions[slug] for slug in report.unchanged}
+    assert unchanged == {slug: revisions_before[slug] for slug in report.unchanged}
+    journal = session.scalars(
+        select(Material.slug)
+        .join(MaterialChange, MaterialChange.material_id == Material.id)
+        .where(MaterialChange.seq > journal_before)
+    ).all()
+    assert sorted(journal) == sorted(changed)  # one entry each: the search index replays exactly these
+
+
+def last_revisions(session) -> dict[str, tuple[int, str, dict]]:
+    """Each material's latest revision as (number, note, snapshot), by slug."""
+    latest = (
+        select(Revision.material_id, func.max(Revision.number).label("number"))
+        .group_by(Revision.material_id)
+        .subquery()
+    )
+    query = (
+        select(Material.slug, Revision.number, Revision.note, Revision.snapshot)
+        .join(Revision, Revision.material_id == Material.id)
+        .join(latest, (latest.c.material_id == Revision.material_id) & (latest.c.number == Revision.number))
+    )
+    return {slug: (number, note, snapshot) for slug, number, note, snapshot in session.execute(query)}
 
 
 def test_cells_a_spreadsheet_would_run_as_a_formula_are_escaped_and_come_back_unchanged(empty_session):
