@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from whoosh.searching import Searcher
+from whoosh.spelling import ListCorrector
 
 from trefpunt.catalog.models import Material
 from trefpunt.catalog.vocabulary import Vocabulary
@@ -28,6 +29,7 @@ from .query import ParsedQuery, build_query
 from .ranking import SCALE
 from .request import SearchRequest
 from .result import FacetResult, FacetValue, Hit, SearchResult
+from .schema import label_words
 from .store import CheckReport, IndexProblem, IndexStore, journal_head
 
 log = logging.getLogger(__name__)
@@ -234,7 +236,7 @@ class SearchEngine:
         ]
         suggestion = None
         if parsed.words and total < SUGGEST_BELOW:
-            suggestion = self._suggest(searcher, docs, parsed, request, selections, total)
+            suggestion = self._suggest(searcher, docs, parsed, request, selections, total, vocabulary)
         return SearchResult(request, hits, total, facets, suggestion, notices)
 
     def _facet(self, facet, matching, selections, docs, request, link, locale) -> FacetResult:
@@ -262,13 +264,21 @@ class SearchEngine:
             values.append(FacetValue(key, label, count, selected, group, toggle))
         return FacetResult(facet.name, facet.param, facet.label(locale), values)
 
-    def _suggest(self, searcher, docs, parsed, request, selections, total) -> str | None:
-        """A respelled query when it would find more, e.g. 'digitale vaardigheeden'."""
-        corrector = searcher.corrector("words")
+    def _suggest(self, searcher, docs, parsed, request, selections, total, vocabulary) -> str | None:
+        """A respelled query when it would find more, e.g. 'digitale vaardigheeden'.
+
+        Words come from the index's ``words`` field and from the vocabulary's labels, which the index
+        leaves out of ``words`` (they would repeat in every document).
+        """
+        labels = label_words(vocabulary)
+        correctors = [searcher.corrector("words"), ListCorrector(labels)]
         respelled, changed = [], False
         for word in parsed.words:
-            if searcher.doc_frequency("words", word) == 0:
-                options = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            if word not in labels and searcher.doc_frequency("words", word) == 0:
+                options = [o for c in correctors for o in c.suggest(word, limit=1, maxdist=2, prefix=1)]
+                if len(options) > 1:
+                    # The nearer spelling of the two (whoosh's MultiCorrector mixes up its tuples).
+                    options = ListCorrector(sorted(options)).suggest(word, limit=1, maxdist=2, prefix=1)
                 if options:
                     respelled.append(options[0])
                     changed = True
