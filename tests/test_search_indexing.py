@@ -135,3 +135,20 @@ def test_a_rebuild_in_little_memory_writes_the_index_whoosh_would(app, find, mon
     assert generation(store.BulkWriter) == (whoosh_postings, whoosh_stored)
     assert len(whoosh_stored) == find("").total
     assert not list(Path(app.config["INDEX_DIR"]).glob("*/pool-*.run"))
+
+
+def test_did_you_mean_knows_each_word_once_through_rebuilds_and_edits(add_material, find_in_empty, empty_app):
+    add_material("Kookboek voor beginners", summary="Koken met weinig geld.")
+    add_material("Kookboek voor gevorderden", summary="Koken met seizoensgroenten.")
+    with session_factory(empty_app)() as session:
+        get_engine(empty_app).rebuild(load_vocabulary(session))
+    _path, ix, _seq = IndexStore(empty_app.config["INDEX_DIR"]).open()
+    with ix.reader() as reader:
+        assert reader.doc_frequency("words", "kookboek") == 1  # known once, not per document
+        assert reader.doc_frequency("words", "seizoensgroenten") == 1
+    assert find_in_empty("kookbok").suggestion == "kookboek"
+
+    # A word that only an edit after the rebuild brings in is suggested too.
+    add_material("Breiwerk voor de winter", summary="Sjaals en mutsen.")
+    assert find_in_empty("breiwrk").suggestion == "breiwerk"
+    assert find_in_empty("kookbok").suggestion == "kookboek"

@@ -14,7 +14,7 @@ from whoosh.searching import Searcher
 
 from .docsets import DocSets, posting_arrays
 from .ranking import Scores, idf, weight
-from .schema import ALL_FIELD, TEXT_FIELDS
+from .schema import TEXT_FIELDS
 
 # Bytes of bitmaps kept per searcher: a bitmap costs one bit per document, 12.5 kB at 100,000 materials.
 TERM_CACHE_BYTES = 48 * 2**20
@@ -96,11 +96,14 @@ class Matcher:
     def _score(self, ranking: list[dict[str, wq.Query]]) -> Scores:
         scores = Scores()
         for clause in ranking:
-            rarity = idf(self.bitmap(clause[ALL_FIELD]).bit_count(), self.docs.size)
+            found = {name: self.bitmap(query) for name, query in clause.items()}
+            anywhere = 0
+            for bits in found.values():
+                anywhere |= bits
+            rarity = idf(anywhere.bit_count(), self.docs.size)
             for name, field_weight in TEXT_FIELDS.items():
-                found = self.bitmap(clause[name])
-                if found:
-                    scores.add(found, weight(field_weight, rarity))
+                if found[name]:
+                    scores.add(found[name], weight(field_weight, rarity))
         return scores
 
     def _cached(self, key: tuple, compute) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from .analysis import fold, query_terms, synonym_groups
-from .schema import ALL_FIELD, TEXT_FIELDS
+from .schema import TEXT_FIELDS
 
 MAX_CLAUSES = 12
 MIN_PREFIX = 2
@@ -24,9 +24,9 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 class ParsedQuery:
     """A built query and what the rest of the search needs to know about it."""
 
-    # Ranks documents: every clause over the weighted text fields.
+    # Every clause over all text fields: what decides which documents match.
     query: wq.Query | None
-    # Decides which documents match: the same clauses over the one catch-all field, far cheaper.
+    # The same query: matching is evaluated over cached bitmaps (see matching.py).
     match: wq.Query | None = None
     # Scores documents: each positive clause over each text field on its own (see ranking.py).
     ranking: list[dict[str, wq.Query]] = field(default_factory=list)
@@ -38,7 +38,7 @@ class ParsedQuery:
 
 
 class Clauses:
-    """Builds each clause twice: over the weighted fields (to rank) and over the catch-all (to match)."""
+    """Builds each clause over some text fields: all of them (to match) or one (to score per field)."""
 
     def __init__(self, fields: tuple[str, ...]):
         self.fields = fields
@@ -54,17 +54,10 @@ class Clauses:
     def phrase(self, terms: list[str]) -> wq.Query:
         if len(terms) == 1:
             return self.term(terms[0])
-        if self.fields != (ALL_FIELD,) and len(self.fields) == 1:
-            # Ranking within one field: its words there and the phrase anywhere, so only the catch-all
-            # is ever matched by position.
-            name = self.fields[0]
-            return wq.And([*(wq.Term(name, t) for t in terms), wq.Phrase(ALL_FIELD, terms)])
         return self._any(wq.Phrase(name, terms) for name in self.fields)
 
     def prefix(self, text: str) -> wq.Query:
-        # Over several fields a prefix would expand in each: it is matched on the catch-all only.
-        name = self.fields[0] if len(self.fields) == 1 else ALL_FIELD
-        return wq.Prefix(name, text, constantscore=True)
+        return self._any(wq.Prefix(name, text, constantscore=True) for name in self.fields)
 
     def synonyms(self, group: tuple[tuple[str, ...], ...]) -> wq.Query:
         return wq.Or([self.all_terms(e) for e in group])
@@ -75,8 +68,7 @@ class Clauses:
         return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-RANK = Clauses(tuple(TEXT_FIELDS))
-MATCH = Clauses((ALL_FIELD,))
+ALL_FIELDS = Clauses(tuple(TEXT_FIELDS))
 
 
 def expand_synonyms(terms: list[str], clauses: Clauses) -> list[wq.Query]:
@@ -103,9 +95,8 @@ def expand_synonyms(terms: list[str], clauses: Clauses) -> list[wq.Query]:
 def build_query(text: str) -> ParsedQuery:
     """Build the whoosh queries for a cleaned user query; None when nothing searchable is left."""
     parsed = ParsedQuery(query=None)
-    parsed.query = _combine(*_clauses(text, RANK, parsed))
+    parsed.query = parsed.match = _combine(*_clauses(text, ALL_FIELDS, parsed))
     if parsed.query is not None:
-        parsed.match = _combine(*_clauses(text, MATCH, ParsedQuery(None)))
         # The same text gives the same clauses in every field, so they line up by position.
         per_field = {name: _clauses(text, Clauses((name,)), ParsedQuery(None))[0] for name in TEXT_FIELDS}
         parsed.ranking = [

@@ -10,21 +10,17 @@ from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
 from .analysis import RememberedPositions, dutch_analyzer, fold, folding_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt, not served.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
-# Every text of a material in one field: the match set reads one posting list per word, and this field
-# also carries the description's weight (the description is by far the longest text: indexing it twice
-# would double the cost of a rebuild).
-ALL_FIELD = "alltext"
-
-# Field weights on top of the catch-all: a title match outranks the same word in a keyword, summary,
-# facet label, provider or description. Labels and provider weigh what the catch-all weighs, so they have
-# no field of their own: each would cost a rebuild its postings and add nothing to a score.
+# What a material says, field by field, and what a match in each weighs: a title match outranks the same
+# word in a keyword, the summary or the body (description, provider and facet labels). No field repeats
+# another's text: a word is matched in any of them, so each posting is written once per rebuild.
+BODY_FIELD = "body"
 TEXT_FIELDS: dict[str, float] = {
     "title": 6.0,
     "keywords": 3.0,
     "summary": 2.0,
-    ALL_FIELD: 1.0,
+    BODY_FIELD: 1.0,
 }
 
 
@@ -39,8 +35,8 @@ def build_schema(vocabulary: Vocabulary) -> Schema:
         "version": NUMERIC(stored=True),
         "title_sort": ID(sortable=True),
         "created": NUMERIC(sortable=True, bits=64),
-        # Unstemmed words of the short texts, the vocabulary of "did you mean". Facet labels are left out:
-        # the same few hundred words in every document; the engine takes them from the vocabulary.
+        # Unstemmed words of the short texts, the vocabulary of "did you mean": each word once per index
+        # (see ``NewWords``). Facet labels are left out; the engine takes them from the vocabulary.
         "words": TEXT(analyzer=folding_analyzer(), phrase=False),
     }
     for name, boost in TEXT_FIELDS.items():
@@ -76,16 +72,7 @@ def document_for(material: Material, vocabulary: Vocabulary) -> dict:
         "title": material.title,
         "keywords": " ; ".join(material.keywords or []),
         "summary": material.summary,
-        "alltext": " ; ".join(
-            [
-                material.title,
-                *(material.keywords or []),
-                material.summary,
-                material.description,
-                material.provider,
-                *labels,
-            ]
-        ),
+        BODY_FIELD: " ; ".join([material.description, material.provider, *labels]),
         "words": " ".join([material.title, *(material.keywords or []), material.summary, material.provider]),
     }
     for facet in vocabulary.facets:
@@ -97,3 +84,21 @@ def document_for(material: Material, vocabulary: Vocabulary) -> dict:
             if keys:
                 doc[facet_field(facet.name)] = " ".join(keys)
     return doc
+
+
+class NewWords:
+    """Keeps a document's ``words`` to those the index does not have yet.
+
+    "Did you mean" needs to know that a word exists, not where: a word indexed in every document that
+    says it cost a rebuild a sixth of its postings. A word whose one document is later deleted stays
+    known until whoosh merges that segment away; the next rebuild restores it.
+    """
+
+    def __init__(self, known=lambda word: False):
+        self.known = known
+        self.seen: set[str] = set()
+
+    def only_new(self, doc: dict) -> dict:
+        words = [w for w in dict.fromkeys(fold(doc["words"])) if w not in self.seen and not self.known(w)]
+        self.seen.update(words)
+        return {**doc, "words": " ".join(words)}
