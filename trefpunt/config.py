@@ -48,6 +48,10 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     # Materials per page in the editors' list under /beheer.
     "EDITOR_PER_PAGE": 50,
+    # Megabytes of finished search pages (/zoeken, and the API's search answers) each server process keeps
+    # for anonymous visitors (a page is 50-250 kB), reused until a material or vocabulary change is
+    # committed. 0 switches the cache off.
+    "PAGE_CACHE_SIZE": 32,
 }
 
 # Fixed settings that are not meant to be changed per deployment.

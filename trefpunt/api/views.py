@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, jsonify, request
 
-from trefpunt import resources
+from trefpunt import page_cache, resources
 from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
@@ -21,6 +21,7 @@ bp = Blueprint("api", __name__)
 
 
 @bp.get("/materials")
+@page_cache.cached()
 def materials():
     result, vocabulary = run_search(request.args, strict=True)
     return jsonify(result_json(result, vocabulary, current_locale()))

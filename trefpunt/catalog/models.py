@@ -23,6 +23,7 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -158,6 +159,20 @@ class MaterialChange(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
+class VocabularyVersion(Base):
+    """One row counting committed changes to facets and terms, so every process can cache the vocabulary.
+
+    Bumped by the flush listener below in the same transaction as the change itself; an UPDATE of one row
+    serialises concurrent writers, so each committed change has its own number. A migration that changes
+    facets or terms with plain SQL must bump it too.
+    """
+
+    __tablename__ = "vocabulary_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -217,3 +232,34 @@ def _journal_material_changes(session: Session, _flush_context) -> None:
         # seen seq N can never later find a smaller seq appear.
         connection.execute(text("LOCK TABLE material_changes IN EXCLUSIVE MODE"))
     connection.execute(insert(MaterialChange), [{"material_id": i} for i in sorted(changed)])
+
+
+# Set in ``session.info`` while the session's transaction holds a vocabulary change not yet committed.
+VOCABULARY_CHANGED = "vocabulary_changed"
+
+
+@event.listens_for(Session, "after_flush")
+def _count_vocabulary_changes(session: Session, _flush_context) -> None:
+    """Bump the vocabulary version when this flush added, changed or removed a facet or term."""
+    vocabulary = (Facet, Term)
+    changed = any(isinstance(obj, vocabulary) for obj in (*session.new, *session.deleted)) or any(
+        isinstance(obj, vocabulary) and session.is_modified(obj) for obj in session.dirty
+    )
+    if not changed:
+        return
+    connection = session.connection()
+    bumped = connection.execute(
+        update(VocabularyVersion)
+        .where(VocabularyVersion.id == 1)
+        .values(version=VocabularyVersion.version + 1)
+    )
+    if not bumped.rowcount:
+        connection.execute(insert(VocabularyVersion).values(id=1, version=1))
+    session.info[VOCABULARY_CHANGED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _vocabulary_change_ended(session: Session, transaction) -> None:
+    # Committed or rolled back: either way the database's version now describes what this session sees.
+    if transaction.parent is None:
+        session.info.pop(VOCABULARY_CHANGED, None)

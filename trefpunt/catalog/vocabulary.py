@@ -1,18 +1,21 @@
-"""Controlled vocabularies as an immutable snapshot, read from the database once per use.
+"""Controlled vocabularies as an immutable snapshot, read from the database once per change.
 
 The snapshot answers the questions every interface asks: which facet a URL parameter means, whether a key
 exists (following merges), what a key is called in Dutch or English, and whether a level range is valid.
+Each process keeps the last snapshot it read and reuses it while the database's vocabulary version (bumped
+with every facet or term change, see ``models.VocabularyVersion``) stays the same.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
-from .models import Facet
+from .models import VOCABULARY_CHANGED, Facet, VocabularyVersion
 
 LEVEL_FACET = "level"
 PROVIDER_FACET = "provider"
@@ -117,7 +120,44 @@ class Vocabulary:
         return [t.key for t in scheme[min(i, j) : max(i, j) + 1]]
 
 
+# Per database engine: (version, snapshot). Snapshots are immutable, so threads and requests share them.
+_snapshots: WeakKeyDictionary[Engine, tuple[int, Vocabulary]] = WeakKeyDictionary()
+
+
+# Built once and run on the connection: it is asked on every request, and composing it costs more than it.
+_VERSION = select(VocabularyVersion.version).where(VocabularyVersion.id == 1)
+
+
+def vocabulary_version(session: Session) -> int:
+    """The number of the vocabulary as this session sees it; it changes with every committed change."""
+    return session.connection().execute(_VERSION).scalar() or 0
+
+
 def load_vocabulary(session: Session) -> Vocabulary:
+    """The vocabulary as ``session`` sees it: this process's snapshot while the stored version is unchanged.
+
+    A session that has itself changed the vocabulary in its open transaction reads it afresh and caches
+    nothing: what it sees may yet be rolled back.
+    """
+    if session.autoflush:
+        session.flush()  # as a query would: a pending term change is then counted and seen
+    if session.info.get(VOCABULARY_CHANGED):
+        return read_vocabulary(session)
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    # Version first: a change committed between the two reads is then at worst cached under the older
+    # number, which no later reader asks for.
+    version = vocabulary_version(session)
+    cached = _snapshots.get(engine)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    vocabulary = read_vocabulary(session)
+    _snapshots[engine] = (version, vocabulary)
+    return vocabulary
+
+
+def read_vocabulary(session: Session) -> Vocabulary:
+    """The vocabulary read from the database now, bypassing the cache."""
     facets = session.scalars(select(Facet).options(selectinload(Facet.terms)).order_by(Facet.position))
     return Vocabulary(
         [

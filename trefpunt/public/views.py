@@ -7,6 +7,7 @@ from functools import partial
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
+from trefpunt import page_cache
 from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
@@ -44,6 +45,7 @@ def home():
 
 
 @bp.get("/zoeken")
+@page_cache.cached(FRAGMENT_HEADER)
 def search():
     search, vocabulary = searching.parse(request.args)
     base = url_for("public.search")

@@ -240,28 +240,41 @@ class SearchEngine:
         return SearchResult(request, hits, total, facets, suggestion, notices)
 
     def _facet(self, facet, matching, selections, docs, request, link, locale) -> FacetResult:
-        """Counts under every selection but this facet's own, so its other values stay choosable."""
+        """Counts under every selection but this facet's own, so its other values stay choosable.
+
+        Each count is one AND and a popcount; with nothing to narrow by, the value's own set is counted.
+        Toggle links are left to be built by whoever shows them.
+        """
         others = matching
         for name, bits in selections.items():
             if name != facet.name:
                 others &= bits
         per_value = docs.values.get(facet.name, {})
-        chosen = request.selected(facet.name)
-        values: list[FacetValue] = []
-        if facet.controlled:
-            candidates = [(t.key, t.label(locale), t.group(locale)) for t in facet.terms if not t.merged_into]
+        if others == docs.all:
+            counted = {v: bits.bit_count() for v, bits in per_value.items()}
         else:
             counted = {v: (others & bits).bit_count() for v, bits in per_value.items()}
-            names = sorted((v for v, c in counted.items() if c), key=lambda v: (-counted[v], v.lower()))
+        chosen = request.selected(facet.name)
+
+        def toggles(value: str) -> str:
+            return link(facet.name, value)
+
+        values: list[FacetValue] = []
+        if facet.controlled:
+            for term in facet.terms:
+                if term.merged_into:
+                    continue
+                count, selected = counted.get(term.key, 0), term.key in chosen
+                if count or selected or not term.hidden:
+                    values.append(
+                        FacetValue(term.key, term.label(locale), count, selected, term.group(locale), toggles)
+                    )
+        else:
+            # Most found first, then alphabetically: two stable sorts with built-in keys (400 providers).
+            alphabetical = sorted((v for v, c in counted.items() if c), key=str.lower)
+            names = sorted(alphabetical, key=counted.__getitem__, reverse=True)
             names += [v for v in chosen if v not in names]
-            candidates = [(v, v, "") for v in names]
-        for key, label, group in candidates:
-            count = (others & per_value.get(key, 0)).bit_count()
-            selected = key in chosen
-            if facet.controlled and not (count or selected) and facet.term(key).hidden:
-                continue
-            toggle = link(facet.name, key)
-            values.append(FacetValue(key, label, count, selected, group, toggle))
+            values = [FacetValue(v, v, counted.get(v, 0), v in chosen, "", toggles) for v in names]
         return FacetResult(facet.name, facet.param, facet.label(locale), values)
 
     def _suggest(self, searcher, docs, parsed, request, selections, total, vocabulary) -> str | None:

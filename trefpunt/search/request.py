@@ -152,7 +152,8 @@ class SearchRequest:
     def toggle_links(self, vocabulary: Vocabulary) -> Callable[[str, str], str]:
         """A function giving ``toggled(facet, value).query_string()`` fast: it runs for every facet value.
 
-        Everything but the toggled facet is encoded once; per value only that facet's part is built.
+        Everything but the toggled facet is encoded once; per value only that facet's part is built, and
+        for a facet with nothing chosen yet (most of them, and the 400 providers) that is one parameter.
         """
         head = [f"q={_quote(self.q)}"] if self.q else []
         parts = {
@@ -161,17 +162,19 @@ class SearchRequest:
         }
         tail = [f"sorteer={_quote(self.sort)}"] if self.sort != DEFAULT_SORT else []
         names = [facet.name for facet in vocabulary.facets]
-        around = {
-            name: (
-                "&".join(head + [p for other in names[:i] for p in parts[other]]),
-                "&".join([p for other in names[i + 1 :] for p in parts[other]] + tail),
-            )
-            for i, name in enumerate(names)
-        }
+        around, glued = {}, {}
+        for i, name in enumerate(names):
+            before = "&".join(head + [p for other in names[:i] for p in parts[other]])
+            after = "&".join([p for other in names[i + 1 :] for p in parts[other]] + tail)
+            around[name] = (before, after)
+            glued[name] = (before + "&" if before else "", "&" + after if after else "")
 
         def link(facet_name: str, value: str) -> str:
             facet = vocabulary.facet(facet_name)
-            values = self.filters.get(facet_name, ())
+            values = self.filters.get(facet_name)
+            if not values:
+                before, after = glued[facet_name]
+                return f"{before}{facet.param}={_quote(value)}{after}"
             values = [v for v in values if v != value] if value in values else [*values, value]
             values = facet.order(values) if facet.controlled else sorted(set(values))
             before, after = around[facet_name]

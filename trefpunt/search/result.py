@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from trefpunt.catalog.models import Material
 
@@ -25,14 +27,21 @@ class Hit:
     summary: list[Fragment]
 
 
-@dataclass(frozen=True)
+# Not frozen: a search makes hundreds of these (every provider), and a frozen init costs four times as much.
+@dataclass
 class FacetValue:
     value: str
     label: str
     count: int
     selected: bool
     group: str = ""
-    toggle_query: str = ""
+    # ``toggles(value)`` is the query string with this value switched; asked only where a link is shown,
+    # since a search answers hundreds of values (every provider) and most callers link none of them.
+    toggles: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def toggle_query(self) -> str:
+        return self.toggles(self.value) if self.toggles is not None else ""
 
 
 @dataclass
