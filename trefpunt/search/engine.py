@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from whoosh.searching import Searcher
 from whoosh.spelling import ListCorrector
 
+from trefpunt.catalog.cards import MaterialCard
 from trefpunt.catalog.models import Material
 from trefpunt.catalog.vocabulary import Vocabulary
 
@@ -218,17 +219,17 @@ class SearchEngine:
             page_docs = docs.page_by_newest(result, offset, limit)
         else:
             page_docs = docs.page_by_title(result, offset, limit)
-        ids = [int(searcher.stored_fields(d)["id"]) for d in page_docs]
-        score_by_id = {i: scores[d] for i, d in zip(ids, page_docs, strict=True) if d in scores}
-        hits = [
-            Hit(
-                material=m,
-                score=score_by_id.get(m.id),
-                title=fragments(m.title, parsed.highlight_terms, parsed.highlight_prefixes),
-                summary=snippet(m.summary, parsed.highlight_terms, parsed.highlight_prefixes),
+        hits = []
+        for doc in page_docs:
+            card = MaterialCard.from_data(searcher.stored_fields(doc)["card"], vocabulary)
+            hits.append(
+                Hit(
+                    material=card,
+                    score=scores.get(doc),
+                    title=fragments(card.title, parsed.highlight_terms, parsed.highlight_prefixes),
+                    summary=snippet(card.summary, parsed.highlight_terms, parsed.highlight_prefixes),
+                )
             )
-            for m in _load_in_order(session, ids)
-        ]
         link = request.toggle_links(vocabulary)
         facets = [
             self._facet(facet, matching, selections, docs, request, link, locale)

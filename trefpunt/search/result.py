@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from trefpunt.catalog.models import Material
+from trefpunt.catalog.cards import MaterialCard
 
 from .request import SearchRequest
 
@@ -21,7 +21,8 @@ class Fragment:
 
 @dataclass
 class Hit:
-    material: Material
+    # The card the index keeps of the material (what a list shows), not the database row.
+    material: MaterialCard
     score: float | None
     title: list[Fragment]
     summary: list[Fragment]

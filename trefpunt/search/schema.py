@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from trefpunt.catalog.cards import card_data
 from trefpunt.catalog.models import Material
 from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
 
 from .analysis import RememberedPositions, dutch_analyzer, fold, folding_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt, not served.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # What a material says, field by field, and what a match in each weighs: a title match outranks the same
 # word in a keyword, the summary or the body (description, provider and facet labels). No field repeats
@@ -33,6 +34,8 @@ def build_schema(vocabulary: Vocabulary) -> Schema:
     fields: dict = {
         "id": ID(stored=True, unique=True),
         "version": NUMERIC(stored=True),
+        # What a list of hits shows (catalog/cards.py): a page of hits is read from here, not the database.
+        "card": STORED(),
         "title_sort": ID(sortable=True),
         "created": NUMERIC(sortable=True, bits=64),
         # Unstemmed words of the short texts, the vocabulary of "did you mean": each word once per index
@@ -67,6 +70,7 @@ def document_for(material: Material, vocabulary: Vocabulary) -> dict:
     doc = {
         "id": str(material.id),
         "version": material.version,
+        "card": card_data(material, vocabulary),
         "title_sort": title_sort_key(material.title, material.slug),
         "created": int(material.created_at.timestamp() * 1_000_000),
         "title": material.title,
