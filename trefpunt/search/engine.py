@@ -16,7 +16,6 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from whoosh.searching import Searcher
-from whoosh.spelling import ListCorrector
 
 from trefpunt.catalog.cards import MaterialCard
 from trefpunt.catalog.models import Material
@@ -31,6 +30,7 @@ from .ranking import SCALE
 from .request import SearchRequest
 from .result import FacetResult, FacetValue, Hit, SearchResult
 from .schema import label_words
+from .spelling import Spelling
 from .store import CheckReport, IndexProblem, IndexStore, journal_head
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ class _View:
     docsets: DocSets | None = None
     matcher: Matcher | None = None
     similar: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    # With the vocabulary it was made with: label words change with the vocabulary, not the index.
+    spelling: tuple[Vocabulary, Spelling] | None = None
 
 
 class SearchEngine:
@@ -186,6 +188,13 @@ class SearchEngine:
             previous.searcher.close()
         return self._view
 
+    def _spelling(self, view: _View, vocabulary: Vocabulary) -> Spelling:
+        """The index's ``words`` and the vocabulary's label words (which ``words`` leaves out)."""
+        if view.spelling is None or view.spelling[0] is not vocabulary:
+            indexed = (word.decode("utf-8") for word in view.searcher.reader().lexicon("words"))
+            view.spelling = (vocabulary, Spelling([*indexed, *label_words(vocabulary)]))
+        return view.spelling[1]
+
     def _docsets(self, view: _View, vocabulary: Vocabulary) -> DocSets:
         if view.docsets is None:
             view.docsets = DocSets(view.searcher, [f.name for f in vocabulary.facets], self._segments)
@@ -237,7 +246,7 @@ class SearchEngine:
         ]
         suggestion = None
         if parsed.words and total < SUGGEST_BELOW:
-            suggestion = self._suggest(searcher, docs, parsed, request, selections, total, vocabulary)
+            suggestion = self._suggest(view, parsed, selections, total, vocabulary)
         return SearchResult(request, hits, total, facets, suggestion, notices)
 
     def _facet(self, facet, matching, selections, docs, request, link, locale) -> FacetResult:
@@ -278,33 +287,21 @@ class SearchEngine:
             values = [FacetValue(v, v, counted.get(v, 0), v in chosen, "", toggles) for v in names]
         return FacetResult(facet.name, facet.param, facet.label(locale), values)
 
-    def _suggest(self, searcher, docs, parsed, request, selections, total, vocabulary) -> str | None:
-        """A respelled query when it would find more, e.g. 'digitale vaardigheeden'.
-
-        Words come from the index's ``words`` field and from the vocabulary's labels, which the index
-        leaves out of ``words`` (they would repeat in every document).
-        """
-        labels = label_words(vocabulary)
-        correctors = [searcher.corrector("words"), ListCorrector(labels)]
+    def _suggest(self, view, parsed, selections, total, vocabulary) -> str | None:
+        """A respelled query when it would find more, e.g. 'digitale vaardigheeden'."""
+        spelling = self._spelling(view, vocabulary)
         respelled, changed = [], False
         for word in parsed.words:
-            if word not in labels and searcher.doc_frequency("words", word) == 0:
-                options = [o for c in correctors for o in c.suggest(word, limit=1, maxdist=2, prefix=1)]
-                if len(options) > 1:
-                    # The nearer spelling of the two (whoosh's MultiCorrector mixes up its tuples).
-                    options = ListCorrector(sorted(options)).suggest(word, limit=1, maxdist=2, prefix=1)
-                if options:
-                    respelled.append(options[0])
-                    changed = True
-                    continue
-            respelled.append(word)
+            nearest = None if word in spelling else spelling.nearest(word)
+            respelled.append(nearest or word)
+            changed = changed or nearest is not None
         if not changed:
             return None
         text = " ".join(respelled)
         query = build_query(text).match
         if query is None:
             return None
-        found = self._view.matcher.bitmap(query)
+        found = view.matcher.bitmap(query)
         for bits in selections.values():
             found &= bits
         return text if found.bit_count() > total else None
