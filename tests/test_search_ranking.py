@@ -3,6 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trefpunt.search.matching import BitmapCache
 from trefpunt.search.ranking import Scores
 
 
@@ -80,3 +81,21 @@ def test_a_page_is_the_plain_sort_by_score_then_position(adds, candidates, offse
     expected = sorted(candidates, key=lambda p: (-plain[p], p))[offset : offset + limit]
     page = sliced.page(sum(1 << p for p in candidates), offset, limit)
     assert page == [(p, plain[p]) for p in expected]
+
+
+def test_bitmap_caches_are_bounded_by_bytes_and_drop_the_least_recently_used():
+    bitmap = (1 << 8000) - 1  # 1,000 bytes (+32 counted for the int itself)
+    cache = BitmapCache(max_bytes=3 * 1032)
+    computed: list[str] = []
+
+    def get(key: str) -> int:
+        return cache.get(key, lambda: computed.append(key) or bitmap)
+
+    for key in "abc":
+        get(key)
+    get("a")  # used again: now the most recent
+    get("d")  # over the bound: 'b', the least recently used, goes
+    assert cache.bytes <= 3 * 1032
+    get("b")
+    get("a")
+    assert computed == ["a", "b", "c", "d", "b"]

@@ -111,7 +111,7 @@ class SearchEngine:
         """Answer ``request`` with published materials, facet counts, a suggestion and a description."""
         with self._lock:
             view = self._fresh_view(session, vocabulary)
-            result = self._run(view, session, request, vocabulary, locale)
+            result = self._run(view, request, vocabulary, locale)
         result.description = describe(request, result.total, vocabulary, locale=locale, **i18n)
         return result
 
@@ -201,9 +201,8 @@ class SearchEngine:
             view.matcher = Matcher(view.searcher, view.docsets)
         return view.docsets
 
-    def _run(
-        self, view: _View, session: Session, request: SearchRequest, vocabulary: Vocabulary, locale: str
-    ) -> SearchResult:
+    def _run(self, view: _View, request: SearchRequest, vocabulary: Vocabulary, locale: str) -> SearchResult:
+        """The search itself, from the index alone: bitmaps, scores and the cards of the page's hits."""
         docs = self._docsets(view, vocabulary)
         searcher = view.searcher
         notices: list[str] = []
