@@ -13,6 +13,7 @@ PAGES = {
     "home": "/",
     "zoeken-met-filters": "/zoeken?q=digid&vaardigheid=digitale-overheid&doelgroep=ouderen",
     "zoeken-leeg": "/zoeken?q=digid&kosten=betaald",
+    "alle-aanbieders": "/zoeken/aanbieders?vaardigheid=taal-nt2&aanbieder=Oefenen.nl",
     "leermiddel": "/leermiddel/oefenen-nl",
     "niet-gevonden": "/leermiddel/bestaat-niet",
 }

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import ngettext
+
 from trefpunt.catalog.vocabulary import LEVEL_FACET, PROVIDER_FACET, Vocabulary
 from trefpunt.search import SearchRequest, SearchResult
 from trefpunt.search.request import DEFAULT_SORT, SORTS
 from trefpunt.search.result import FacetResult, FacetValue
 
-# A long facet shows this many values; the rest sit behind "toon meer".
+# A long facet shows this many values; the next ones sit behind "toon meer".
 VISIBLE_VALUES = 8
+# "Toon meer" holds at most this many; past that, a page of their own lists them all. With local providers
+# a catalogue has hundreds, and all of them on every search page made it 260 kB at 10,000 materials.
+MORE_VALUES = 40
+# Where a facet's values are listed in full: ``{base}/{path}``, the search's own parameters kept.
+ALL_VALUES_PATH = "aanbieders"
 # Facets open on first sight: the entry points staff use most. Facets with a selection are open too.
 OPEN_FACETS = ("skill", "audience")
 # The language switch's parameter (trefpunt/i18n.py); never part of a search.
@@ -66,6 +73,8 @@ class FacetView:
     label: str
     groups: list[ValueGroup]
     more: list[FacetValue] = field(default_factory=list)
+    # "All N providers": the page that lists every value, when "toon meer" cannot hold them all.
+    all_values: Link | None = None
     selected: int = 0
     open: bool = False
 
@@ -74,14 +83,22 @@ class FacetView:
         return f"facet-{self.param}"
 
 
-def facet_views(result: SearchResult) -> list[FacetView]:
+def facet_views(result: SearchResult, vocabulary: Vocabulary, base: str) -> list[FacetView]:
     """The facets as the filter panel shows them; one with nothing to choose or chosen is left out."""
     views = []
     for facet in result.facets:
         selected = len(facet.selected)
         if not selected and not any(v.count for v in facet.values):
             continue
-        visible, more = _split_long(facet)
+        visible, more, left_out = _split_long(facet)
+        all_values = None
+        if left_out:
+            found = sum(1 for v in facet.values if v.count)
+            all_values = Link(
+                ngettext("Alle %(num)d aanbieder", "Alle %(num)d aanbieders", found),
+                request_href(f"{base}/{ALL_VALUES_PATH}", result.request, vocabulary),
+                count=found,
+            )
         views.append(
             FacetView(
                 name=facet.name,
@@ -89,6 +106,7 @@ def facet_views(result: SearchResult) -> list[FacetView]:
                 label=facet.label,
                 groups=_grouped(visible) if facet.name == LEVEL_FACET else [ValueGroup("", visible)],
                 more=more,
+                all_values=all_values,
                 selected=selected,
                 open=bool(selected) or facet.name in OPEN_FACETS,
             )
@@ -96,14 +114,21 @@ def facet_views(result: SearchResult) -> list[FacetView]:
     return views
 
 
-def _split_long(facet: FacetResult) -> tuple[list[FacetValue], list[FacetValue]]:
-    """Top values first and every selected value visible; the rest behind "toon meer"."""
+def _split_long(facet: FacetResult) -> tuple[list[FacetValue], list[FacetValue], int]:
+    """Top values first and every selected value visible; the next ones behind "toon meer"; how many are
+    left for the page that lists them all."""
     if facet.name != PROVIDER_FACET or len(facet.values) <= VISIBLE_VALUES + 2:
-        return list(facet.values), []
+        return list(facet.values), [], 0
     top = facet.values[:VISIBLE_VALUES]
     visible = top + [v for v in facet.values[VISIBLE_VALUES:] if v.selected]
-    more = [v for v in facet.values[VISIBLE_VALUES:] if not v.selected]
-    return visible, more
+    rest = [v for v in facet.values[VISIBLE_VALUES:] if not v.selected]
+    return visible, rest[:MORE_VALUES], len(rest[MORE_VALUES:])
+
+
+def all_values(result: SearchResult, facet_name: str) -> list[FacetValue]:
+    """Every value of a facet that this search finds or has chosen, alphabetically: to look one up."""
+    facet = result.facet(facet_name)
+    return sorted((v for v in facet.values if v.count or v.selected), key=lambda v: v.label.lower())
 
 
 def _grouped(values: list[FacetValue]) -> list[ValueGroup]:
@@ -198,7 +223,7 @@ class SearchPage:
 
 def search_page(result: SearchResult, vocabulary: Vocabulary, base: str) -> SearchPage:
     return SearchPage(
-        facets=facet_views(result),
+        facets=facet_views(result, vocabulary, base),
         chips=chips(result, base),
         clear_filters=clear_filters_href(result, vocabulary, base),
         sorts=sort_links(result, vocabulary, base),

@@ -11,7 +11,7 @@ from trefpunt import page_cache
 from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
-from trefpunt.catalog.vocabulary import load_vocabulary
+from trefpunt.catalog.vocabulary import PROVIDER_FACET, load_vocabulary
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
 from trefpunt.rendering import render_markdown
@@ -69,6 +69,23 @@ def search():
     )
     response.vary.add(FRAGMENT_HEADER)
     return response
+
+
+@bp.get(f"/zoeken/{links.ALL_VALUES_PATH}")
+@page_cache.cached()
+def all_providers():
+    """Every provider the search finds, alphabetically, each a link that adds it to (or takes it out of)
+    the search: "toon meer" on the search page holds only the most found ones."""
+    search, vocabulary = searching.parse(request.args)
+    result = searching.answer(search, vocabulary)
+    base = url_for("public.search")
+    return render_template(
+        "public/providers.html",
+        result=result,
+        base=base,
+        providers=links.all_values(result, PROVIDER_FACET),
+        back=links.request_href(base, search, vocabulary),
+    )
 
 
 @bp.get("/leermiddel/<slug>")
