@@ -154,7 +154,7 @@ class SearchEngine:
     def _select(self, view: _View, parsed: ParsedQuery, request: SearchRequest) -> tuple[int, dict, int]:
         """The text match, each facet's selection and their intersection, as bitmaps."""
         docs = view.docsets
-        matching = docs.all if parsed.match is None else view.matcher.bitmap(parsed.match)
+        matching = docs.all if parsed.query is None else view.matcher.bitmap(parsed.query)
         selections = {name: docs.union(name, values) for name, values in request.filters.items()}
         result = matching
         for bits in selections.values():
@@ -297,7 +297,7 @@ class SearchEngine:
         if not changed:
             return None
         text = " ".join(respelled)
-        query = build_query(text).match
+        query = build_query(text).query
         if query is None:
             return None
         found = view.matcher.bitmap(query)

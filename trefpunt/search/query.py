@@ -24,10 +24,9 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 class ParsedQuery:
     """A built query and what the rest of the search needs to know about it."""
 
-    # Every clause over all text fields: what decides which documents match.
+    # Every clause over all text fields: what decides which documents match (over cached bitmaps, see
+    # matching.py).
     query: wq.Query | None
-    # The same query: matching is evaluated over cached bitmaps (see matching.py).
-    match: wq.Query | None = None
     # Scores documents: each positive clause over each text field on its own (see ranking.py).
     ranking: list[dict[str, wq.Query]] = field(default_factory=list)
     # Index terms to highlight in hit texts.
@@ -95,7 +94,7 @@ def expand_synonyms(terms: list[str], clauses: Clauses) -> list[wq.Query]:
 def build_query(text: str) -> ParsedQuery:
     """Build the whoosh queries for a cleaned user query; None when nothing searchable is left."""
     parsed = ParsedQuery(query=None)
-    parsed.query = parsed.match = _combine(*_clauses(text, ALL_FIELDS, parsed))
+    parsed.query = _combine(*_clauses(text, ALL_FIELDS, parsed))
     if parsed.query is not None:
         # The same text gives the same clauses in every field, so they line up by position.
         per_field = {name: _clauses(text, Clauses((name,)), ParsedQuery(None))[0] for name in TEXT_FIELDS}
