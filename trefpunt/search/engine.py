@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from whoosh.searching import Searcher
 
 from trefpunt.catalog.cards import MaterialCard
@@ -57,6 +56,7 @@ class _View:
     searcher: Searcher
     docsets: DocSets | None = None
     matcher: Matcher | None = None
+    # Document numbers of each material's similar ones (they hold for this generation only).
     similar: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     # With the vocabulary it was made with: label words change with the vocabulary, not the index.
     spelling: tuple[Vocabulary, Spelling] | None = None
@@ -115,7 +115,9 @@ class SearchEngine:
         result.description = describe(request, result.total, vocabulary, locale=locale, **i18n)
         return result
 
-    def similar(self, session: Session, material: Material, vocabulary: Vocabulary, limit: int = 4):
+    def similar(
+        self, session: Session, material: Material, vocabulary: Vocabulary, limit: int = 4
+    ) -> list[MaterialCard]:
         """Published materials most like ``material``: its skills and audiences, ranked by its words.
 
         Cached per index generation: it only changes when the index does.
@@ -125,8 +127,7 @@ class SearchEngine:
             key = (material.id, limit)
             if key not in view.similar:
                 view.similar[key] = self._similar(view, material, vocabulary, limit)
-            ids = view.similar[key]
-        return _load_in_order(session, ids)
+            return [_card(view, doc, vocabulary) for doc in view.similar[key]]
 
     def _similar(self, view: _View, material: Material, vocabulary: Vocabulary, limit: int) -> list[int]:
         docs = self._docsets(view, vocabulary)
@@ -141,7 +142,7 @@ class SearchEngine:
             ranks = [r for r, _score in view.matcher.scores(parsed.ranking).page(candidates, 0, limit)]
         else:
             ranks = docs.ranks_in_title_order(candidates, limit)
-        return [int(view.searcher.stored_fields(docs.doc_at_rank[r])["id"]) for r in ranks]
+        return [docs.doc_at_rank[r] for r in ranks]
 
     def count(self, session: Session, request: SearchRequest, vocabulary: Vocabulary) -> int:
         """How many published materials ``request`` finds, without ranking, facets or loading hits."""
@@ -204,7 +205,6 @@ class SearchEngine:
     def _run(self, view: _View, request: SearchRequest, vocabulary: Vocabulary, locale: str) -> SearchResult:
         """The search itself, from the index alone: bitmaps, scores and the cards of the page's hits."""
         docs = self._docsets(view, vocabulary)
-        searcher = view.searcher
         notices: list[str] = []
         if request.query_was_cut:
             notices.append(N_("Uw zoekvraag was erg lang; alleen het begin is gebruikt."))
@@ -229,7 +229,7 @@ class SearchEngine:
             page_docs = docs.page_by_title(result, offset, limit)
         hits = []
         for doc in page_docs:
-            card = MaterialCard.from_data(searcher.stored_fields(doc)["card"], vocabulary)
+            card = _card(view, doc, vocabulary)
             hits.append(
                 Hit(
                     material=card,
@@ -306,13 +306,9 @@ class SearchEngine:
         return text if found.bit_count() > total else None
 
 
-def _load_in_order(session: Session, ids: list[int]) -> list[Material]:
-    """The database fills in what the index ranked; a row deleted meanwhile is left out."""
-    if not ids:
-        return []
-    rows = session.scalars(select(Material).where(Material.id.in_(ids)).options(selectinload(Material.terms)))
-    by_id = {m.id: m for m in rows}
-    return [by_id[i] for i in ids if i in by_id]
+def _card(view: _View, doc: int, vocabulary: Vocabulary) -> MaterialCard:
+    """What a list shows of the material at ``doc``, from the index: no database query."""
+    return MaterialCard.from_data(view.searcher.stored_fields(doc)["card"], vocabulary)
 
 
 def init_app(app: Flask) -> None:
