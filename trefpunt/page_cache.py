@@ -21,11 +21,12 @@ from functools import wraps
 
 from flask import Response, current_app, make_response, request
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from trefpunt.catalog.models import MaterialChange, VocabularyVersion
+from trefpunt.catalog.vocabulary import VERSION_QUERY
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
+from trefpunt.search.store import JOURNAL_HEAD_QUERY
 
 EXTENSION_KEY = "trefpunt.page_cache"
 MEGABYTE = 1024 * 1024
@@ -87,11 +88,9 @@ class PageCache:
                 self._bytes -= len(dropped.body)
 
 
-# Built once: composing a statement costs more than running this one.
-_STATE = select(
-    select(func.coalesce(func.max(MaterialChange.seq), 0)).scalar_subquery(),
-    select(VocabularyVersion.version).where(VocabularyVersion.id == 1).scalar_subquery(),
-)
+# The engine's and the vocabulary's own state queries, asked together; built once, as composing a
+# statement costs more than running this one.
+_STATE = select(JOURNAL_HEAD_QUERY.scalar_subquery(), VERSION_QUERY.scalar_subquery())
 
 
 def catalogue_state(session) -> tuple[int, int]:

@@ -125,12 +125,12 @@ _snapshots: WeakKeyDictionary[Engine, tuple[int, Vocabulary]] = WeakKeyDictionar
 
 
 # Built once and run on the connection: it is asked on every request, and composing it costs more than it.
-_VERSION = select(VocabularyVersion.version).where(VocabularyVersion.id == 1)
+VERSION_QUERY = select(VocabularyVersion.version).where(VocabularyVersion.id == 1)
 
 
 def vocabulary_version(session: Session) -> int:
     """The number of the vocabulary as this session sees it; it changes with every committed change."""
-    return session.connection().execute(_VERSION).scalar() or 0
+    return session.connection().execute(VERSION_QUERY).scalar() or 0
 
 
 def load_vocabulary(session: Session) -> Vocabulary:

@@ -67,11 +67,11 @@ class IndexBroken(IndexProblem):
 
 
 # Built once: asked before every search, and composing the statement costs more than running it.
-_JOURNAL_HEAD = select(func.coalesce(func.max(MaterialChange.seq), 0))
+JOURNAL_HEAD_QUERY = select(func.coalesce(func.max(MaterialChange.seq), 0))
 
 
 def journal_head(session: Session) -> int:
-    return session.scalar(_JOURNAL_HEAD) or 0
+    return session.scalar(JOURNAL_HEAD_QUERY) or 0
 
 
 def _published_materials(session: Session, ids: list[int] | None = None) -> Iterator[Material]:
