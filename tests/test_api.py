@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+from seed_catalogue import DIGID_MATERIALS
 from sqlalchemy import func, select
 
 from trefpunt import create_app, resources
@@ -21,13 +22,6 @@ from trefpunt.db import session_factory
 SPEC = json.loads((resources.PACKAGE / "api" / "openapi.json").read_text(encoding="utf-8"))
 SPEC_URI = "urn:trefpunt:api:openapi"
 REGISTRY = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(SPEC))
-DIGID_MATERIALS = {
-    "steffie-digid",
-    "steffie",
-    "digisterker",
-    "digisterker-module-gemeente",
-    "doe-je-digiding",
-}
 
 # Formats checked with the standard library, so the check does not depend on optional packages.
 FORMATS = FormatChecker()

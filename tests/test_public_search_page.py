@@ -8,20 +8,13 @@ import re
 
 import pytest
 from public_html import checkbox, dom, hit_slugs, query, value_link, visit
+from seed_catalogue import DIGID_MATERIALS
 from sqlalchemy import select
 
 from trefpunt.catalog.models import Term
 from trefpunt.catalog.vocab_admin import merge
 from trefpunt.public.links import page_links
 from trefpunt.search import SearchRequest, SearchResult
-
-DIGID_MATERIALS = {
-    "steffie-digid",
-    "steffie",
-    "digisterker",
-    "digisterker-module-gemeente",
-    "doe-je-digiding",
-}
 
 
 # ---------------------------------------------------------------------------------------------------------
