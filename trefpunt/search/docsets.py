@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh.matching.wrappers import WrappingMatcher
@@ -97,6 +97,13 @@ class SegmentOrder:
         return cls(titles, created, np.array(by_title, dtype=np.int64), [titles[d] for d in by_title])
 
 
+@dataclass
+class _Segment:
+    order: SegmentOrder
+    # Per facet field: each value with the (segment) numbers of its documents, deleted ones too.
+    facets: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+
 class SegmentCache:
     """What is read from a segment, by segment id, kept across index generations.
 
@@ -106,31 +113,34 @@ class SegmentCache:
 
     def __init__(self, keep: int = 16):
         self.keep = keep
-        self._orders: OrderedDict[str, SegmentOrder] = OrderedDict()
-        self._facets: OrderedDict[tuple[str, str], dict[str, np.ndarray]] = OrderedDict()
+        self._segments: OrderedDict[str, _Segment] = OrderedDict()
 
     def order(self, leaf: IndexReader) -> SegmentOrder:
-        return self._get(self._orders, leaf.segment().segment_id(), lambda: SegmentOrder.read(leaf))
+        return self._segment(leaf).order
 
-    def facet_docs(self, leaf: IndexReader, field: str) -> dict[str, np.ndarray]:
-        """Each value of a facet field with the (segment) numbers of its documents, deleted ones too."""
+    def facet_docs(self, leaf: IndexReader, fieldname: str) -> dict[str, np.ndarray]:
+        facets = self._segment(leaf).facets
+        if fieldname not in facets:
+            facets[fieldname] = _facet_docs(leaf, fieldname)
+        return facets[fieldname]
 
-        def read() -> dict[str, np.ndarray]:
-            if field not in leaf.indexed_field_names():
-                return {}
-            found = {value: list(posting_arrays(leaf, field, value)) for value in leaf.field_terms(field)}
-            return {value: np.concatenate(arrays) for value, arrays in found.items() if arrays}
+    def _segment(self, leaf: IndexReader) -> _Segment:
+        key = leaf.segment().segment_id()
+        segment = self._segments.get(key)
+        if segment is not None:
+            self._segments.move_to_end(key)
+            return segment
+        segment = self._segments[key] = _Segment(SegmentOrder.read(leaf))
+        while len(self._segments) > self.keep:
+            self._segments.popitem(last=False)
+        return segment
 
-        return self._get(self._facets, (leaf.segment().segment_id(), field), read)
 
-    def _get(self, entries: OrderedDict, key, read):
-        if key in entries:
-            entries.move_to_end(key)
-        else:
-            entries[key] = read()
-            while len(entries) > self.keep * 16:
-                entries.popitem(last=False)
-        return entries[key]
+def _facet_docs(leaf: IndexReader, fieldname: str) -> dict[str, np.ndarray]:
+    if fieldname not in leaf.indexed_field_names():
+        return {}
+    found = {value: list(posting_arrays(leaf, fieldname, value)) for value in leaf.field_terms(fieldname)}
+    return {value: np.concatenate(arrays) for value, arrays in found.items() if arrays}
 
 
 def title_order(reader: IndexReader, segments: SegmentCache) -> tuple[np.ndarray, np.ndarray]:
@@ -184,10 +194,10 @@ class DocSets:
         self.values: dict[str, dict[str, int]] = {}
         leaves = list(reader.leaf_readers())
         for name in facet_names:
-            field = facet_field(name)
+            fieldname = facet_field(name)
             docs_by_value: dict[str, list[np.ndarray]] = {}
             for leaf, offset in leaves:
-                for value, docs in segments.facet_docs(leaf, field).items():
+                for value, docs in segments.facet_docs(leaf, fieldname).items():
                     docs_by_value.setdefault(value, []).append(docs + offset if offset else docs)
             self.values[name] = {value: self.bitmap_of_arrays(docs) for value, docs in docs_by_value.items()}
 
