@@ -159,12 +159,39 @@ class MaterialChange(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
+class Synonym(Base):
+    """An everyday phrase a searcher types and the phrases it also means, as editors keep them.
+
+    One-way (``two_way`` False): searching ``phrase`` also finds ``expansions``, not the other way round.
+    Two-way: the phrase and every expansion mean the same, and each finds the others.
+    """
+
+    __tablename__ = "synonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phrase: Mapped[str] = mapped_column(String(200), unique=True)
+    expansions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    two_way: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class SeededSynonym(Base):
+    """A phrase (case-folded) the seed has offered once: never offered again, so editors' edits and
+    deletions stand."""
+
+    __tablename__ = "seeded_synonyms"
+
+    phrase: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
 class VocabularyVersion(Base):
-    """One row counting committed changes to facets and terms, so every process can cache the vocabulary.
+    """One row counting committed changes to facets, terms and synonyms, so every process can cache them.
 
     Bumped by the flush listener below in the same transaction as the change itself; an UPDATE of one row
     serialises concurrent writers, so each committed change has its own number. A migration that changes
-    facets or terms with plain SQL must bump it too.
+    facets, terms or synonyms with plain SQL must bump it too.
     """
 
     __tablename__ = "vocabulary_version"
@@ -240,8 +267,8 @@ VOCABULARY_CHANGED = "vocabulary_changed"
 
 @event.listens_for(Session, "after_flush")
 def _count_vocabulary_changes(session: Session, _flush_context) -> None:
-    """Bump the vocabulary version when this flush added, changed or removed a facet or term."""
-    vocabulary = (Facet, Term)
+    """Bump the vocabulary version when this flush added, changed or removed a facet, term or synonym."""
+    vocabulary = (Facet, Term, Synonym)
     changed = any(isinstance(obj, vocabulary) for obj in (*session.new, *session.deleted)) or any(
         isinstance(obj, vocabulary) and session.is_modified(obj) for obj in session.dirty
     )

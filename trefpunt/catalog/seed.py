@@ -1,6 +1,7 @@
-"""Loading the seed catalogue from ``catalog_data/``: vocabularies first, then the materials.
+"""Loading the seed catalogue from ``catalog_data/``: vocabularies and synonyms first, then the materials.
 
-Idempotent: terms and materials that exist are left as editors made them; only what is missing is added.
+Idempotent: terms, synonyms and materials that exist are left as editors made them; only what is missing
+is added. A seed synonym is offered once, so one an editor deleted stays deleted.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .models import Facet, Term
 from .services import ImportReport, Progress, import_records
+from .synonyms import read_csv, seed_synonyms
 
 SEED_AUTHOR = "seed"
 
@@ -24,10 +26,12 @@ class SeedReport:
     facets_added: int
     terms_added: int
     materials: ImportReport
+    synonyms_added: int = 0
 
 
-def seed_vocabularies(session: Session, data_dir: Path) -> tuple[int, int]:
-    """Add the facets and terms of the seed files that the database does not have yet."""
+def seed_vocabularies(session: Session, data_dir: Path) -> tuple[int, int, int]:
+    """Add the facets, terms and synonyms of the seed files that the database does not have yet;
+    return how many of each were added."""
     facets = {f.name: f for f in session.scalars(select(Facet))}
     terms = {(t.facet_name, t.key) for t in session.scalars(select(Term))}
     facets_added = terms_added = 0
@@ -62,7 +66,8 @@ def seed_vocabularies(session: Session, data_dir: Path) -> tuple[int, int]:
                 )
                 terms_added += 1
     session.flush()
-    return facets_added, terms_added
+    synonyms = read_csv((data_dir / "synonyms.csv").read_text(encoding="utf-8"))
+    return facets_added, terms_added, seed_synonyms(session, synonyms)
 
 
 def seed_rows(data_dir: Path) -> list[tuple[int, dict]]:
@@ -71,8 +76,8 @@ def seed_rows(data_dir: Path) -> list[tuple[int, dict]]:
 
 
 def seed(session: Session, data_dir: Path, progress: Progress | None = None) -> SeedReport:
-    facets_added, terms_added = seed_vocabularies(session, data_dir)
+    facets_added, terms_added, synonyms_added = seed_vocabularies(session, data_dir)
     report = import_records(
         session, seed_rows(data_dir), author=SEED_AUTHOR, only_new=True, progress=progress
     )
-    return SeedReport(facets_added, terms_added, report)
+    return SeedReport(facets_added, terms_added, report, synonyms_added)

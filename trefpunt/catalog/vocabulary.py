@@ -1,9 +1,10 @@
-"""Controlled vocabularies as an immutable snapshot, read from the database once per change.
+"""Controlled vocabularies and synonyms as an immutable snapshot, read from the database once per change.
 
 The snapshot answers the questions every interface asks: which facet a URL parameter means, whether a key
-exists (following merges), what a key is called in Dutch or English, and whether a level range is valid.
-Each process keeps the last snapshot it read and reuses it while the database's vocabulary version (bumped
-with every facet or term change, see ``models.VocabularyVersion``) stays the same.
+exists (following merges), what a key is called in Dutch or English, and whether a level range is valid;
+it also carries the editors' synonyms for the search. Each process keeps the last snapshot it read and
+reuses it while the database's vocabulary version (bumped with every facet, term or synonym change, see
+``models.VocabularyVersion``) stays the same.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
-from .models import VOCABULARY_CHANGED, Facet, VocabularyVersion
+from .models import VOCABULARY_CHANGED, Facet, Synonym, VocabularyVersion
 
 LEVEL_FACET = "level"
 PROVIDER_FACET = "provider"
@@ -77,11 +78,21 @@ class FacetDef:
         return [t.key for t in self.terms if t.key in wanted]
 
 
-class Vocabulary:
-    """All facets, in display order."""
+@dataclass(frozen=True)
+class SynonymDef:
+    """An everyday phrase and what it also means: one-way (phrase finds expansions) or two-way (all alike)."""
 
-    def __init__(self, facets: list[FacetDef]):
+    phrase: str
+    expansions: tuple[str, ...]
+    two_way: bool
+
+
+class Vocabulary:
+    """All facets, in display order, and the synonyms, in the order editors added them."""
+
+    def __init__(self, facets: list[FacetDef], synonyms: tuple[SynonymDef, ...] = ()):
         self.facets = tuple(facets)
+        self.synonyms = tuple(synonyms)
         self.by_name = {f.name: f for f in self.facets}
         self.by_param = {f.param: f for f in self.facets}
 
@@ -159,6 +170,7 @@ def load_vocabulary(session: Session) -> Vocabulary:
 def read_vocabulary(session: Session) -> Vocabulary:
     """The vocabulary read from the database now, bypassing the cache."""
     facets = session.scalars(select(Facet).options(selectinload(Facet.terms)).order_by(Facet.position))
+    synonyms = session.scalars(select(Synonym).order_by(Synonym.id)).all()
     return Vocabulary(
         [
             FacetDef(
@@ -182,5 +194,6 @@ def read_vocabulary(session: Session) -> Vocabulary:
                 ),
             )
             for f in facets
-        ]
+        ],
+        tuple(SynonymDef(s.phrase, tuple(s.expansions), s.two_way) for s in synonyms),
     )
