@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from . import create_app, migrations, resources
 from .auth import services as accounts
 from .catalog import exchange
+from .catalog import synonyms as synonym_rules
 from .catalog.errors import ValidationError
 from .catalog.seed import seed as load_seed
 from .catalog.services import export_records, import_records
@@ -66,7 +67,8 @@ def seed_command() -> None:
             report = load_seed(session, resources.path("catalog_data"), progress=lambda n: bar.update(1))
         session.commit()
     click.echo(
-        f"{report.facets_added} facetten en {report.terms_added} termen toegevoegd; "
+        f"{report.facets_added} facetten, {report.terms_added} termen en {report.synonyms_added} synoniemen "
+        "toegevoegd; "
         f"{len(report.materials.created)} leermiddelen toegevoegd, "
         f"{len(report.materials.skipped)} bestonden al."
     )
@@ -152,12 +154,18 @@ def search_command(query: str, sorteer: str, pagina: str, as_json: bool, **facet
         if as_json:
             click.echo(json.dumps(result_json(result, vocabulary, "nl"), ensure_ascii=False, indent=2))
             return
+        if result.corrected_from:
+            click.echo(f"Niets gevonden voor ‘{result.corrected_from}’; dit zijn de resultaten voor de verbetering.")
         click.echo(result.description)
+        for notice in result.notices:
+            click.echo(notice)
         if result.suggestion:
             click.echo(f"Bedoelde u: {result.suggestion}?")
         for number, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
+            missing = f" — ontbreekt: {', '.join(hit.missing)}" if hit.missing else ""
             click.echo(
-                f"{number:3}. {hit.material.title} ({hit.material.provider}) /leermiddel/{hit.material.slug}"
+                f"{number:3}. {hit.material.title} ({hit.material.provider}) "
+                f"/leermiddel/{hit.material.slug}{missing}"
             )
 
 
@@ -246,6 +254,44 @@ def export_command(path: Path) -> None:
         exchange.write_csv(records, out, vocabulary)
     path.write_text(out.getvalue(), encoding="utf-8", newline="")
     click.echo(f"{len(records)} leermiddelen geëxporteerd naar {path}.")
+
+
+@main.group("synonyms")
+def synonyms_group() -> None:
+    """Exchange the everyday synonyms as CSV (the format of catalog_data/synonyms.csv)."""
+
+
+@synonyms_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def synonyms_export(path: Path) -> None:
+    """Write every synonym to a CSV file, alphabetically."""
+    out = io.StringIO(newline="")
+    with _session() as session:
+        count = synonym_rules.write_csv(synonym_rules.list_synonyms(session), out)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    click.echo(f"{count} synoniemen geëxporteerd naar {path}.")
+
+
+@synonyms_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def synonyms_import(path: Path) -> None:
+    """Add or update synonyms by phrase from a CSV file, all or nothing; others are left alone."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as problem:
+        raise click.ClickException(f"{path} is geen UTF-8-bestand") from problem
+    with _session() as session:
+        try:
+            report = synonym_rules.import_synonyms(session, synonym_rules.read_csv(text))
+        except ValidationError as error:
+            _fail(error)
+        session.commit()
+    click.echo(
+        f"Synoniemen: {len(report.created)} nieuw, {len(report.updated)} gewijzigd, "
+        f"{len(report.unchanged)} ongewijzigd."
+    )
 
 
 @main.command("serve")

@@ -17,6 +17,7 @@ SAMPLE_VALUES = {
     "name": "skill",
     "term_id": "1",
     "user_id": "1",
+    "synonym_id": "1",
 }
 
 
