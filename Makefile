@@ -7,7 +7,7 @@ PORT ?= 5000
 EDITOR_EMAIL ?= redacteur@trefpunt.local
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench lint format clean browser translations
+.PHONY: help run test bench relevance lint format clean browser translations
 
 help: ## show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ bench: $(VENV)/.installed-bench ## run the benchmark, under 15 min with the inst
 	  { apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1; } || \
 	  echo "wrk is not available: the benchmark uses its Python load generator" >&2
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+relevance: $(VENV)/.installed-bench ## rank the judged queries: Trefpunt against BM25 (writes bench/relevance/results.md; RELEVANCE_ARGS="--per-query")
+	$(BIN)/python -m bench.relevance $(RELEVANCE_ARGS)
 
 lint: $(VENV)/.installed-test ## ruff check and format check
 	$(BIN)/ruff check trefpunt tests bench
