@@ -143,7 +143,7 @@ def test_every_parameter_of_the_shared_search_links_is_documented(vocabulary):
         "nodig",
         "aanbieder",
     }
-    assert names == {"q", "sorteer", "pagina", "lang", *facet_params}
+    assert names == {"q", "letterlijk", "sorteer", "pagina", "lang", *facet_params}
     material_facets = SPEC["components"]["schemas"]["MaterialFacets"]["required"]
     assert material_facets == [f.param for f in vocabulary.controlled]
 
@@ -153,8 +153,11 @@ def test_every_parameter_of_the_shared_search_links_is_documented(vocabulary):
 
 def test_a_search_for_digid_finds_the_digid_materials_with_facet_counts(client):
     result = search(client, "?q=digid")
-    assert {hit["slug"] for hit in result["hits"]} == DIGID_MATERIALS
-    assert result["total"] == len(DIGID_MATERIALS)
+    # The DigiD materials first; then those found through the seeded synonyms (inloggen, digitale overheid).
+    assert {hit["slug"] for hit in result["hits"][: len(DIGID_MATERIALS)]} == DIGID_MATERIALS
+    assert result["total"] == len(result["hits"]) > len(DIGID_MATERIALS)
+    assert result["every_word"] == result["total"] and result["corrected_from"] is None
+    assert all(hit["missing"] == [] for hit in result["hits"])
     assert result["query"] == {"q": "digid", "args": [["q", "digid"]]}
     assert "digid" in result["description"].lower()
     # Every published material has exactly one kind of cost, so the cost counts add up to the total.
@@ -239,7 +242,7 @@ def test_paging_walks_through_the_published_catalogue_once(client, session):
 def test_sorting_is_part_of_the_canonical_query(client):
     for sort in ("titel", "nieuwste"):
         result = search(client, f"?q=digid&sorteer={sort}")
-        assert {hit["slug"] for hit in result["hits"]} == DIGID_MATERIALS
+        assert {hit["slug"] for hit in result["hits"]} >= DIGID_MATERIALS
         assert result["query"]["args"][-1] == ["sorteer", sort]
         assert all(hit["score"] is None for hit in result["hits"])
     assert search(client, "?q=digid&sorteer=relevantie")["query"]["args"] == [["q", "digid"]]

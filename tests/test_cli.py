@@ -17,6 +17,7 @@ from conftest import PG_ADMIN_URL, new_database, new_pg_database
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+from seed_catalogue import DIGID_MATERIALS
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -109,13 +110,16 @@ def test_init_seed_and_index_set_up_a_searchable_catalogue_and_seeding_twice_cha
     csv_once, jsonl_once = fresh.export("eens.csv"), fresh.export("eens.jsonl")
 
     second = fresh("seed").stdout
-    assert "0 facetten en 0 termen toegevoegd; 0 leermiddelen toegevoegd, 125 bestonden al" in second
+    assert (
+        "0 facetten, 0 termen en 0 synoniemen toegevoegd; 0 leermiddelen toegevoegd, 125 bestonden al"
+        in second
+    )
     assert fresh.export("twee.csv") == csv_once
     assert fresh.export("twee.jsonl") == jsonl_once
 
     assert "Index gebouwd: 121 gepubliceerde leermiddelen" in fresh("index", "rebuild").stdout
     assert "Index in orde" in fresh("index", "check").stdout
-    assert search_json(fresh, "digid")["total"] == 5
+    assert {hit["slug"] for hit in search_json(fresh, "digid")["hits"][:5]} == DIGID_MATERIALS
 
 
 # -- the index -----------------------------------------------------------------------------------------
@@ -167,7 +171,7 @@ def test_without_an_index_check_says_what_to_run_and_search_builds_one(trefpunt)
     assert not refused.stdout.strip()  # an error, never an empty result
 
     del trefpunt.env["TREFPUNT_SEARCH_AUTO_REBUILD"]
-    assert "5 leermiddelen voor ‘digid’" in trefpunt("search", "digid").stdout
+    assert "leermiddelen voor ‘digid’" in trefpunt("search", "digid").stdout
     assert "Index in orde" in trefpunt("index", "check").stdout
 
 
@@ -177,13 +181,7 @@ def test_without_an_index_check_says_what_to_run_and_search_builds_one(trefpunt)
 def test_search_prints_the_apis_json_and_takes_facet_options(trefpunt):
     trefpunt("index", "rebuild")
     everything = search_json(trefpunt, "digid")
-    assert {hit["slug"] for hit in everything["hits"]} == {
-        "steffie-digid",
-        "steffie",
-        "digisterker",
-        "digisterker-module-gemeente",
-        "doe-je-digiding",
-    }
+    assert {hit["slug"] for hit in everything["hits"][:5]} == DIGID_MATERIALS
     gratis = search_json(trefpunt, "digid", "--kosten", "gratis", "--sorteer", "titel")
     assert gratis["query"]["args"] == [["q", "digid"], ["kosten", "gratis"], ["sorteer", "titel"]]
     assert 0 < gratis["total"] < everything["total"]

@@ -22,10 +22,11 @@ from trefpunt.search import SearchRequest, SearchResult
 # ---------------------------------------------------------------------------------------------------------
 def test_a_volunteer_searches_digid_and_sees_the_search_said_back_with_the_words_highlighted(client):
     page = visit(client, "/zoeken?q=digid")
-    assert set(hit_slugs(page)) == DIGID_MATERIALS
+    slugs = hit_slugs(page)
+    assert set(slugs[: len(DIGID_MATERIALS)]) == DIGID_MATERIALS  # then materials found through synonyms
     heading = page.by_id("resultaten-titel").text
-    assert heading == "5 leermiddelen voor ‘digid’"
-    assert page.one("title").text.startswith("5 leermiddelen voor ‘digid’")
+    assert heading == f"{len(slugs)} leermiddelen voor ‘digid’"
+    assert page.one("title").text.startswith(heading)
     assert page.one("html")["lang"] == "nl"
     marks = [m.text.lower() for m in page.all("mark")]
     assert "digid" in marks
@@ -44,8 +45,8 @@ def test_ticking_ouderen_narrows_the_results_and_keeps_the_choice_visible(client
     )
 
     after = visit(client, link["href"])
-    assert len(hit_slugs(after)) == count < 5
-    assert set(hit_slugs(after)) < DIGID_MATERIALS
+    assert len(hit_slugs(after)) == count < len(hit_slugs(before))
+    assert set(hit_slugs(after)) < set(hit_slugs(before))
     assert after.by_id("resultaten-titel").text == f"{count} leermiddelen voor ‘digid’ — doelgroep: Ouderen"
     assert "checked" in checkbox(after, "doelgroep", "ouderen").attrs
     # Its link now takes the choice away again.
@@ -243,7 +244,7 @@ def test_the_print_handout_writes_the_addresses_out(client):
     header = page.one("p", cls="tp-print-header")
     assert "http://localhost/zoeken?q=digid" in header.text
     addresses = [p.text for p in page.all("p", cls="tp-card__addresses")]
-    assert len(addresses) == 5
+    assert len(addresses) == len(hit_slugs(page)) >= 5
     assert any("https://" in a for a in addresses)
     assert all("http://localhost/leermiddel/" in a for a in addresses)
 
@@ -270,9 +271,26 @@ def test_an_empty_result_offers_each_filter_to_remove_with_what_it_would_bring(c
     assert "Haal het filter Doelgroep: Ouderen weg" in ways
 
 
-def test_a_misspelling_gets_a_did_you_mean(client):
+def test_a_misspelling_that_finds_nothing_shows_the_respelling_with_a_way_back(client):
     page = visit(client, "/zoeken?q=vaardigheeden")
-    suggestion = page.one("ul", cls="tp-ways-out").all("a")[0]
+    corrected = page.one("p", cls="tp-notice--corrected")
+    assert corrected.text.startswith("Resultaten voor ‘vaardigheden’.")
+    assert hit_slugs(page) == hit_slugs(visit(client, "/zoeken?q=vaardigheden"))
+    back = corrected.one("a")
+    assert back.text == "Zoek in plaats daarvan naar ‘vaardigheeden’"
+    assert back["href"] == "/zoeken?q=vaardigheeden&letterlijk=1"
+
+    literal = visit(client, back["href"])
+    assert not hit_slugs(literal)
+    suggestion = literal.one("ul", cls="tp-ways-out").all("a")[0]
     assert suggestion.text == "Bedoelde u ‘vaardigheden’?"
     assert suggestion["href"] == "/zoeken?q=vaardigheden"
-    assert hit_slugs(visit(client, suggestion["href"]))
+
+
+def test_a_search_with_a_word_no_material_has_shows_the_others_and_says_what_each_lacks(client):
+    partial = visit(client, "/zoeken?q=digid+zwemles")
+    assert "Geen leermiddel bevat alle woorden. Dit zijn de leermiddelen met de meeste van uw woorden." in [
+        p.text for p in partial.all("p", cls="tp-notice")
+    ]
+    first = partial.one("ol", cls="tp-hits").all("li", cls="tp-hits__item")[0]
+    assert first.one("p", cls="tp-card__missing").text == "Ontbreekt: zwemles"

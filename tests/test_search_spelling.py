@@ -30,4 +30,5 @@ def test_a_renamed_label_is_offered_at_once(app, find):
         term = session.scalar(select(Term).where(Term.facet_name == "audience", Term.key == "ouders"))
         relabel(session, term.id, "Ouders en kookgroepen", "Parents and cooking groups")
         session.commit()
-    assert find("kookgroepne").suggestion == "kookgroepen"
+    corrected = find("kookgroepne")
+    assert corrected.corrected_from == "kookgroepne" and corrected.request.q == "kookgroepen"

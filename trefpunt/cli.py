@@ -155,7 +155,9 @@ def search_command(query: str, sorteer: str, pagina: str, as_json: bool, **facet
             click.echo(json.dumps(result_json(result, vocabulary, "nl"), ensure_ascii=False, indent=2))
             return
         if result.corrected_from:
-            click.echo(f"Niets gevonden voor ‘{result.corrected_from}’; dit zijn de resultaten voor de verbetering.")
+            click.echo(
+                f"Niets gevonden voor ‘{result.corrected_from}’; dit zijn de resultaten voor de verbetering."
+            )
         click.echo(result.description)
         for notice in result.notices:
             click.echo(notice)

@@ -44,11 +44,13 @@ def result_json(result: SearchResult, vocabulary: Vocabulary, locale: str) -> di
     return {
         "query": {"q": request.q, "args": [list(a) for a in request.to_args(vocabulary)]},
         "total": result.total,
+        "every_word": result.every_word,
         "page": request.page,
         "pages": result.pages,
         "per_page": request.per_page,
         "description": result.description,
         "suggestion": result.suggestion,
+        "corrected_from": result.corrected_from,
         # The search layer gives Dutch message ids; say them in the visitor's language, as the pages do.
         "notices": [gettext(notice) for notice in result.notices],
         "hits": [
@@ -57,6 +59,7 @@ def result_json(result: SearchResult, vocabulary: Vocabulary, locale: str) -> di
                 "score": hit.score,
                 "title_html": highlighted_html(hit.title),
                 "summary_html": highlighted_html(hit.summary),
+                "missing": hit.missing,
             }
             for hit in result.hits
         ],

@@ -206,6 +206,13 @@ def suggestion_href(result: SearchResult, vocabulary: Vocabulary, base: str) -> 
     return request_href(base, result.request.with_query(result.suggestion), vocabulary)
 
 
+def literal_href(result: SearchResult, vocabulary: Vocabulary, base: str) -> str | None:
+    """Back to the words as typed, when the page shows their respelling instead."""
+    if not result.corrected_from:
+        return None
+    return request_href(base, result.request.with_query(result.corrected_from, literal=True), vocabulary)
+
+
 @dataclass
 class SearchPage:
     """Everything the search template links to, computed once per request."""
@@ -218,6 +225,7 @@ class SearchPage:
     previous: str | None
     next: str | None
     suggestion: str | None
+    literal: str | None
     first_page: str
 
 
@@ -231,6 +239,7 @@ def search_page(result: SearchResult, vocabulary: Vocabulary, base: str) -> Sear
         previous=step_href(result, vocabulary, base, -1),
         next=step_href(result, vocabulary, base, +1),
         suggestion=suggestion_href(result, vocabulary, base),
+        literal=literal_href(result, vocabulary, base),
         first_page=request_href(base, result.request.with_page(1), vocabulary),
     )
 

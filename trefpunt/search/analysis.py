@@ -1,8 +1,9 @@
-"""Dutch text analysis: lowercase, accent folding, lemmas for irregular forms, Snowball stemming.
+"""Dutch text analysis for the index and the queries: one chain, the same on both sides.
 
-The Snowball Dutch stemmer is shallow (``lees`` -> ``les`` but ``lezen`` -> ``lez``), so irregular and
-conjugated forms are first mapped to one lemma. Multi-word synonyms (NT2 = Nederlands als tweede taal) are
-expanded at query time by ``synonym_groups``, because a filter cannot emit a phrase for one token.
+Lowercase, stop words out, then each word becomes its index terms (``dutch.word_terms``): its lemma from a
+dictionary, a diminutive's base, a compound's parts, accents folded. All terms of one word share its
+position, so a phrase still matches across a compound. Everyday synonyms are not analysis: they are data
+editors keep (``Vocabulary.synonyms``), expanded when a query is built, so changing them needs no rebuild.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from whoosh.analysis import (
     Filter,
     LowercaseFilter,
     RegexTokenizer,
-    StemFilter,
     StopFilter,
     Token,
     Tokenizer,
@@ -23,44 +23,7 @@ from whoosh.analysis import (
 from whoosh.formats import Positions
 from whoosh.support.charset import accent_map
 
-# Kept small on purpose: words a searcher types that the stemmer leaves apart from their lemma.
-LEMMAS: dict[str, str] = {
-    **dict.fromkeys(["lees", "leest", "las", "lazen", "gelezen", "lezer", "lezers"], "lezen"),
-    **dict.fromkeys(["schrijf", "schrijft", "schreef", "schreven", "geschreven"], "schrijven"),
-    **dict.fromkeys(["reken", "rekent", "rekende", "gerekend", "rekensommen", "sommen"], "rekenen"),
-    **dict.fromkeys(["spreek", "spreekt", "sprak", "gesproken"], "spreken"),
-    **dict.fromkeys(["luister", "luistert", "geluisterd"], "luisteren"),
-    **dict.fromkeys(["oefen", "oefent", "geoefend", "oefening", "oefeningen"], "oefenen"),
-    **dict.fromkeys(["leer", "leert", "leerde", "geleerd"], "leren"),
-    **dict.fromkeys(["oudere", "ouderen", "senioren", "bejaarden", "65-plussers", "65-plusser"], "senior"),
-    **dict.fromkeys(["kinderen", "kids"], "kind"),
-    **dict.fromkeys(["telefoon", "telefoons", "mobiel", "mobieltje", "smartphones"], "smartphone"),
-    **dict.fromkeys(["tablets", "ipad", "ipads"], "tablet"),
-    **dict.fromkeys(["laptop", "laptops", "pc", "computers"], "computer"),
-    **dict.fromkeys(["financien", "financieel", "financiele", "budget", "budgetteren"], "geld"),
-    **dict.fromkeys(["gratis", "kosteloos"], "gratis"),
-    **dict.fromkeys(
-        ["vrijwilliger", "vrijwilligers", "taalvrijwilliger", "taalvrijwilligers"], "vrijwilliger"
-    ),
-    **dict.fromkeys(["taalcoach", "taalcoaches", "taalmaatje", "taalmaatjes"], "taalcoach"),
-    **dict.fromkeys(
-        ["inburgeraar", "inburgeraars", "nieuwkomer", "nieuwkomers", "statushouders"], "inburgeren"
-    ),
-}
-
-# Each group: expressions that mean the same thing. Matched on analysed tokens, longest first.
-SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("nt2", "nederlands als tweede taal", "tweede taal"),
-    ("nt1", "nederlands als eerste taal", "moedertaal"),
-    ("digivaardig", "digitaal vaardig", "digitale vaardigheden", "digitale vaardigheid"),
-    ("digitale overheid", "e-overheid", "overheid online"),
-    ("laaggeletterd", "laaggeletterdheid", "moeite met lezen en schrijven", "laaggeletterden"),
-    ("makkelijk lezen", "eenvoudige taal", "makkelijke taal", "duidelijke taal", "taal op niveau b1"),
-    ("erk", "cefr", "europees referentiekader"),
-    ("knm", "kennis van de nederlandse maatschappij"),
-    ("app", "applicatie"),
-    ("e-learning", "elearning", "online cursus", "online training"),
-)
+from .dutch import reading, word_terms
 
 STOP_WORDS = frozenset(
     [
@@ -118,44 +81,25 @@ STOP_WORDS = frozenset(
     ]
 )
 
-# Hyphens and dots stay inside words so "e-learning", "1f" and "oefenen.nl" stay whole.
-TOKEN_PATTERN = r"\w+(?:[-.]\w+)*"
-COMPOUND_SPLIT = re.compile(r"[-.]")
+# Hyphens, dots and a plural's apostrophe stay inside words: "e-learning", "oefenen.nl", "pc's".
+TOKEN_PATTERN = r"\w+(?:[-.']\w+)*"
 
 
-class CompoundFilter(Filter):
-    """Indexes 'Taalklas.nl' and 'e-learning' whole, joined ('elearning') and by part ('taalklas', 'nl').
+class DutchWordFilter(Filter):
+    """Replaces each word by its index terms (``dutch.word_terms``), all at the word's position.
 
-    All forms share the compound's position, so a query for any part, or for the solid spelling, finds it.
-    The query side splits compounds into parts (see ``query_terms``), which every indexed compound has.
+    It holds no data of its own: the schema, with its analyzers, is pickled into the index, and what a
+    word becomes is decided by ``dutch.py`` and the installed dictionary (both in the index fingerprint).
     """
 
-    def __call__(self, tokens):
-        for token in tokens:
-            text = token.text
-            if "-" not in text and "." not in text:
-                yield token
-                continue
-            parts = [p for p in COMPOUND_SPLIT.split(text) if p]
-            forms = dict.fromkeys([text, "".join(parts), *parts])
-            for form in forms:
-                token.text = form
-                yield token
-
-
-class LemmaFilter(Filter):
-    """Replaces a word by its lemma before stemming."""
-
-    def __init__(self, lemmas: dict[str, str]):
-        self.lemmas = lemmas
-
     def __eq__(self, other):
-        return type(other) is type(self) and other.lemmas == self.lemmas
+        return type(other) is type(self)
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = self.lemmas.get(token.text, token.text)
-            yield token
+            for term in word_terms(token.text):
+                token.text = term
+                yield token
 
 
 class MemoTokenizer(Tokenizer):
@@ -245,34 +189,32 @@ class MemoTokenizer(Tokenizer):
             )
             return
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        renumber = self.renumber
-        pos = None
-        for index, match in enumerate(self.expression.finditer(value)):
-            terms = self.terms_of(match.group())
-            if not terms:
-                continue
+        for pos, match, terms in self._words(value, start_pos):
             if chars:
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
             for text in terms:
                 token.text, token.boost, token.stopped = text, 1.0, False
                 if positions:
-                    if not renumber:
-                        token.pos = start_pos + index
-                    elif pos is None:
-                        pos = token.pos = start_pos + index
-                    else:
-                        pos += 1
-                        token.pos = pos
+                    token.pos = pos
                 yield token
+
+    def _words(self, value: str, start_pos: int = 0):
+        """Each word that has terms, with its position: the words after a stop word move up when
+        renumbering (as ``StopFilter`` does), and every term of one word shares its position."""
+        pos = None
+        for index, match in enumerate(self.expression.finditer(value)):
+            terms = self.terms_of(match.group())
+            if not terms:
+                continue
+            pos = start_pos + index if pos is None or not self.renumber else pos + 1
+            yield pos, match, terms
 
     def positions(self, value: str) -> dict[str, list[int]]:
         """Each term of ``value`` with its positions: what ``__call__`` yields, without a token each."""
         found: dict[str, list[int]] = {}
-        pos = -1
-        for index, match in enumerate(self.expression.finditer(value)):
-            for text in self.terms_of(match.group()):
-                pos = pos + 1 if self.renumber and pos >= 0 else index
+        for pos, _match, terms in self._words(value):
+            for text in terms:
                 found.setdefault(text, []).append(pos)
         return found
 
@@ -307,11 +249,8 @@ class RememberedPositions(Positions):
 
 DUTCH_FILTERS = (
     LowercaseFilter(),
-    CharsetFilter(accent_map),
-    CompoundFilter(),
     StopFilter(stoplist=STOP_WORDS, minsize=1),
-    LemmaFilter(LEMMAS),
-    StemFilter(lang="nl", cachesize=0),
+    DutchWordFilter(),
 )
 FOLDING_FILTERS = (LowercaseFilter(), CharsetFilter(accent_map))
 
@@ -346,21 +285,12 @@ def analyze_with_offsets(text: str) -> list[tuple[str, int, int]]:
     return [(t.text, t.startchar, t.endchar) for t in _dutch()(text, chars=True)]
 
 
-def query_terms(text: str) -> list[str]:
-    """The terms a query word stands for: compounds split into their parts, each analysed."""
-    return analyze(COMPOUND_SPLIT.sub(" ", text))
+def read_word(word: str) -> tuple[str, tuple[str, ...]] | None:
+    """What a typed word stands for: its own term and the parts it otherwise needs all of (a compound's);
+    None for a stop word."""
+    word = word.lower()
+    return None if word in STOP_WORDS else reading(word)
 
 
 def fold(text: str) -> list[str]:
     return [t.text for t in _folding()(text)]
-
-
-@cache
-def synonym_groups() -> tuple[tuple[tuple[str, ...], ...], ...]:
-    """Every synonym group as analysed token tuples (empty expressions dropped)."""
-    groups = []
-    for group in SYNONYM_GROUPS:
-        expressions = tuple(dict.fromkeys(tuple(query_terms(e)) for e in group if query_terms(e)))
-        if len(expressions) > 1:
-            groups.append(expressions)
-    return tuple(groups)

@@ -35,7 +35,6 @@ from .store import CheckReport, IndexProblem, IndexStore, journal_head
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "trefpunt.search"
-SUGGEST_BELOW = 3
 
 
 def N_(message: str) -> str:
@@ -112,7 +111,14 @@ class SearchEngine:
         with self._lock:
             view = self._fresh_view(session, vocabulary)
             result = self._run(view, request, vocabulary, locale)
-        result.description = describe(request, result.total, vocabulary, locale=locale, **i18n)
+            if result.correction and not result.total and not request.literal:
+                # Nothing found as typed, and the respelled words find something: show that at once,
+                # with a way back to the search as typed.
+                corrected = self._run(view, request.with_query(result.correction), vocabulary, locale)
+                corrected.corrected_from = request.q
+                corrected.notices = result.notices + corrected.notices
+                result = corrected
+        result.description = describe(result.request, result.total, vocabulary, locale=locale, **i18n)
         return result
 
     def similar(
@@ -138,8 +144,8 @@ class SearchEngine:
         candidates &= ~docs.bitmap_of_docs(view.searcher.document_numbers(id=str(material.id)))
         # Any of its title words and keywords scores; the rest of the candidates follow in title order.
         parsed = build_query(" ".join([material.title, *(material.keywords or [])]))
-        if parsed.ranking:
-            ranks = [r for r, _score in view.matcher.scores(parsed.ranking).page(candidates, 0, limit)]
+        if parsed.concepts:
+            ranks = [r for r, _score in view.matcher.scores(parsed).page(candidates, 0, limit)]
         else:
             ranks = docs.ranks_in_title_order(candidates, limit)
         return [docs.doc_at_rank[r] for r in ranks]
@@ -149,13 +155,17 @@ class SearchEngine:
         with self._lock:
             view = self._fresh_view(session, vocabulary)
             self._docsets(view, vocabulary)
-            parsed = build_query(request.q) if request.q else ParsedQuery(None)
+            parsed = build_query(request.q, vocabulary.synonyms)
             return self._select(view, parsed, request)[2].bit_count()
 
-    def _select(self, view: _View, parsed: ParsedQuery, request: SearchRequest) -> tuple[int, dict, int]:
+    def _select(
+        self, view: _View, parsed: ParsedQuery, request: SearchRequest, concepts: list[int] | None = None
+    ) -> tuple[int, dict, int]:
         """The text match, each facet's selection and their intersection, as bitmaps."""
         docs = view.docsets
-        matching = docs.all if parsed.query is None else view.matcher.bitmap(parsed.query)
+        if concepts is None:
+            concepts = view.matcher.concepts(parsed)
+        matching = view.matcher.matching(parsed, concepts)
         selections = {name: docs.union(name, values) for name, values in request.filters.items()}
         result = matching
         for bits in selections.values():
@@ -208,19 +218,31 @@ class SearchEngine:
         notices: list[str] = []
         if request.query_was_cut:
             notices.append(N_("Uw zoekvraag was erg lang; alleen het begin is gebruikt."))
-        parsed = build_query(request.q) if request.q else ParsedQuery(None)
-        if request.q and parsed.query is None:
+        parsed = build_query(request.q, vocabulary.synonyms)
+        if request.q and not parsed.searchable:
             notices.append(
                 N_("Uw zoekvraag bevat geen woorden om op te zoeken; alle leermiddelen worden getoond.")
             )
         matcher = view.matcher
-        matching, selections, result = self._select(view, parsed, request)
+        concepts = matcher.concepts(parsed)
+        matching, selections, result = self._select(view, parsed, request, concepts)
         total = result.bit_count()
+        every_word = result
+        for bits in concepts:
+            every_word &= bits
+        partial = len(parsed.concepts) > 1 and total > 0 and not every_word
+        if partial:
+            notices.append(
+                N_(
+                    "Geen leermiddel bevat alle woorden. "
+                    "Dit zijn de leermiddelen met de meeste van uw woorden."
+                )
+            )
 
         offset, limit = (request.page - 1) * request.per_page, request.per_page
         scores: dict[int, float] = {}
-        if parsed.ranking and request.sort == "relevantie":
-            page = matcher.scores(parsed.ranking).page(result, offset, limit)
+        if parsed.concepts and request.sort == "relevantie":
+            page = matcher.scores(parsed).page(result, offset, limit)
             page_docs = [docs.doc_at_rank[r] for r, _score in page]
             scores = {docs.doc_at_rank[r]: score / SCALE for r, score in page}
         elif request.sort == "nieuwste":
@@ -230,12 +252,17 @@ class SearchEngine:
         hits = []
         for doc in page_docs:
             card = _card(view, doc, vocabulary)
+            rank = int(docs.rank_of_doc[doc])
+            missing = [
+                c.label for c, bits in zip(parsed.concepts, concepts, strict=True) if not bits >> rank & 1
+            ]
             hits.append(
                 Hit(
                     material=card,
                     score=scores.get(doc),
                     title=fragments(card.title, parsed.highlight_terms, parsed.highlight_prefixes),
                     summary=snippet(card.summary, parsed.highlight_terms, parsed.highlight_prefixes),
+                    missing=missing if len(parsed.concepts) > 1 else [],
                 )
             )
         link = request.toggle_links(vocabulary)
@@ -243,10 +270,22 @@ class SearchEngine:
             self._facet(facet, matching, selections, docs, request, link, locale)
             for facet in vocabulary.facets
         ]
-        suggestion = None
-        if parsed.words and total < SUGGEST_BELOW:
-            suggestion = self._suggest(view, parsed, selections, total, vocabulary)
-        return SearchResult(request, hits, total, facets, suggestion, notices)
+        suggestion = correction = None
+        if parsed.words:
+            found = every_word.bit_count() if total else -1
+            correction = self._respell(view, parsed, selections, found, vocabulary)
+            # Found nothing as typed: ``search`` shows the correction's results instead, unless asked not to.
+            suggestion = correction if total or request.literal else None
+        return SearchResult(
+            request,
+            hits,
+            total,
+            facets,
+            suggestion,
+            notices,
+            every_word=0 if partial else every_word.bit_count(),
+            correction=correction,
+        )
 
     def _facet(self, facet, matching, selections, docs, request, link, locale) -> FacetResult:
         """Counts under every selection but this facet's own, so its other values stay choosable.
@@ -286,8 +325,10 @@ class SearchEngine:
             values = [FacetValue(v, v, counted.get(v, 0), v in chosen, "", toggles) for v in names]
         return FacetResult(facet.name, facet.param, facet.label(locale), values)
 
-    def _suggest(self, view, parsed, selections, total, vocabulary) -> str | None:
-        """A respelled query when it would find more, e.g. 'digitale vaardigheeden'."""
+    def _respell(self, view, parsed, selections, found, vocabulary) -> str | None:
+        """The query with each word the catalogue does not know respelled, when that finds more
+        materials with all the words than the query as typed (``found``; -1 when it found nothing at all,
+        so that any material the respelling finds will do): 'digtale vaardighijd'."""
         spelling = self._spelling(view, vocabulary)
         respelled, changed = [], False
         for word in parsed.words:
@@ -297,13 +338,18 @@ class SearchEngine:
         if not changed:
             return None
         text = " ".join(respelled)
-        query = build_query(text).query
-        if query is None:
+        corrected = build_query(text, vocabulary.synonyms)
+        if not corrected.concepts:
             return None
-        found = view.matcher.bitmap(query)
+        concepts = view.matcher.concepts(corrected)
+        within = view.docsets.all
         for bits in selections.values():
-            found &= bits
-        return text if found.bit_count() > total else None
+            within &= bits
+        if found < 0:
+            return text if view.matcher.matching(corrected, concepts) & within else None
+        for bits in concepts:
+            within &= bits
+        return text if within.bit_count() > found else None
 
 
 def _card(view: _View, doc: int, vocabulary: Vocabulary) -> MaterialCard:

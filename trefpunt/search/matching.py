@@ -1,4 +1,4 @@
-"""Evaluating a match query over bitmaps cached per index generation.
+"""Evaluating a query over bitmaps cached per index generation.
 
 Whoosh's matchers walk posting lists in Python on every request. A word's document set does not change
 within one generation, so it is read once into a bitmap and combined with AND/OR/NOT from then on.
@@ -12,13 +12,18 @@ from collections import OrderedDict
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from .analysis import read_word
 from .docsets import DocSets, posting_arrays
+from .query import ParsedQuery
 from .ranking import Scores, idf, weight
-from .schema import TEXT_FIELDS
+from .schema import TEXT_FIELDS, WORDS_FIELD
 
 # Bytes of bitmaps kept per searcher: a bitmap costs one bit per document, 12.5 kB at 100,000 materials.
 TERM_CACHE_BYTES = 48 * 2**20
 SCORES_CACHE_BYTES = 16 * 2**20
+# A prefix stands for at most this many index terms (the most of them would be rare words anyway):
+# 'b*' at 100,000 materials must not read the postings of every word starting with b.
+MAX_PREFIX_TERMS = 256
 
 
 class BitmapCache:
@@ -84,26 +89,57 @@ class Matcher:
             ("q", repr(query)), lambda: self.docs.bitmap_of_docs(self.searcher.docs_for_query(query))
         )
 
-    def scores(self, ranking: list[dict[str, wq.Query]]) -> Scores:
-        """Every document's score for a query's clauses; once per query and generation.
+    def concepts(self, parsed: ParsedQuery) -> list[int]:
+        """The documents having each of the query's concepts."""
+        return [self.bitmap(concept.match) for concept in parsed.concepts]
 
-        A clause adds, for each text field it matches in, the field's weight times the clause's rarity
-        over the whole catalogue. Filters and pages are then walks over these scores, so paging or
-        ticking a facet re-ranks nothing.
+    def matching(self, parsed: ParsedQuery, concepts: list[int]) -> int:
+        """The documents the query finds: those with every required concept (a quoted phrase) if there
+        are any, else those with any concept; never an excluded one."""
+        result = self.docs.all
+        if parsed.concepts:
+            required = [bits for c, bits in zip(parsed.concepts, concepts, strict=True) if c.required]
+            if required:
+                for bits in required:
+                    result &= bits
+            else:
+                result = 0
+                for bits in concepts:
+                    result |= bits
+        for excluded in parsed.excluded:
+            result &= ~self.bitmap(excluded)
+        return result & self.docs.all
+
+    def scores(self, parsed: ParsedQuery) -> Scores:
+        """Every document's score for a query's concepts; once per query and generation.
+
+        Having more of the concepts comes first: each concept found adds more than all the rest of the
+        score could. Within that, a concept adds, for each of its alternatives and each text field the
+        alternative is found in, the field's weight times the term's rarity times the alternative's share
+        (a synonym or a compound's separate parts count less than the word itself). Filters and pages are
+        then walks over these scores, so paging or ticking a facet re-ranks nothing.
         """
-        return self._scores.get(repr(ranking), lambda: self._score(ranking), lambda scores: scores.nbytes)
+        return self._scores.get(parsed.key(), lambda: self._score(parsed), lambda scores: scores.nbytes)
 
-    def _score(self, ranking: list[dict[str, wq.Query]]) -> Scores:
+    def _score(self, parsed: ParsedQuery) -> Scores:
         scores = Scores()
-        for clause in ranking:
-            found = {name: self.bitmap(query) for name, query in clause.items()}
-            anywhere = 0
-            for bits in found.values():
-                anywhere |= bits
-            rarity = idf(anywhere.bit_count(), self.docs.size)
-            for name, field_weight in TEXT_FIELDS.items():
-                if found[name]:
-                    scores.add(found[name], weight(field_weight, rarity))
+        adds: list[tuple[int, int]] = []
+        for concept, having in zip(parsed.concepts, self.concepts(parsed), strict=True):
+            for share, per_field in concept.scoring:
+                found = {name: self.bitmap(query) & having for name, query in per_field.items()}
+                anywhere = 0
+                for bits in found.values():
+                    anywhere |= bits
+                rarity = idf(anywhere.bit_count(), self.docs.size)
+                for name, field_weight in TEXT_FIELDS.items():
+                    if found.get(name):
+                        adds.append((found[name], weight(field_weight * share, rarity)))
+        # More than any document's sum of weights: one more concept always outranks better places.
+        coverage = sum(amount for _bits, amount in adds) + 1
+        for having in self.concepts(parsed):
+            scores.add(having, coverage)
+        for bits, amount in adds:
+            scores.add(bits, amount)
         return scores
 
     def _cached(self, key: tuple, compute) -> int:
@@ -113,7 +149,20 @@ class Matcher:
         return self.docs.bitmap_of_arrays(posting_arrays(self.reader, field, text))
 
     def _prefix(self, field: str, prefix: str) -> int:
-        result = 0
+        """Index terms starting with ``prefix``, and the terms of written words starting with it: a
+        lemma need not start as its word does ('schrijft' is indexed as 'schrijven')."""
+        terms = set()
         for text in self.reader.expand_prefix(field, prefix):
-            result |= self.bitmap(wq.Term(field, text.decode("utf-8") if isinstance(text, bytes) else text))
+            terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+            if len(terms) >= MAX_PREFIX_TERMS:
+                break
+        for word in self.reader.expand_prefix(WORDS_FIELD, prefix):
+            if len(terms) >= MAX_PREFIX_TERMS:
+                break
+            own = read_word(word.decode("utf-8") if isinstance(word, bytes) else word)
+            if own is not None:
+                terms.add(own[0])
+        result = 0
+        for text in terms:
+            result |= self.bitmap(wq.Term(field, text))
         return result

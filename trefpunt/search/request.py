@@ -13,6 +13,7 @@ from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
 
 SORTS = ("relevantie", "titel", "nieuwste")
 DEFAULT_SORT = "relevantie"
+LITERAL = "letterlijk"
 MAX_VALUES_PER_FACET = 50
 MAX_PROVIDER_LENGTH = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]+")
@@ -49,6 +50,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     query_was_cut: bool = False
+    # Search the words as typed, without respelling them when they find nothing.
+    literal: bool = False
 
     @classmethod
     def from_args(
@@ -98,7 +101,10 @@ class SearchRequest:
             if strict:
                 raise InvalidParameter("pagina", f"een paginanummer van 1 tot en met {max_page}")
             page = 1 if page < 1 else max_page
-        return cls(q=q, filters=filters, sort=sort, page=page, per_page=per_page, query_was_cut=cut)
+        literal = bool(q) and (getlist(LITERAL) or [""])[-1] == "1"
+        return cls(
+            q=q, filters=filters, sort=sort, page=page, per_page=per_page, query_was_cut=cut, literal=literal
+        )
 
     def selected(self, facet_name: str) -> tuple[str, ...]:
         return self.filters.get(facet_name, ())
@@ -124,8 +130,8 @@ class SearchRequest:
     def without_filters(self) -> SearchRequest:
         return replace(self, filters={}, page=1)
 
-    def with_query(self, q: str) -> SearchRequest:
-        return replace(self, q=q, page=1, query_was_cut=False)
+    def with_query(self, q: str, *, literal: bool = False) -> SearchRequest:
+        return replace(self, q=q, page=1, query_was_cut=False, literal=literal and bool(q))
 
     def with_page(self, page: int) -> SearchRequest:
         return replace(self, page=page)
@@ -138,6 +144,8 @@ class SearchRequest:
         args: list[tuple[str, str]] = []
         if self.q:
             args.append(("q", self.q))
+            if self.literal:
+                args.append((LITERAL, "1"))
         for facet in vocabulary.facets:
             args.extend((facet.param, value) for value in self.selected(facet.name))
         if self.sort != DEFAULT_SORT:
@@ -156,6 +164,8 @@ class SearchRequest:
         for a facet with nothing chosen yet (most of them, and the 400 providers) that is one parameter.
         """
         head = [f"q={_quote(self.q)}"] if self.q else []
+        if self.q and self.literal:
+            head.append(f"{LITERAL}=1")
         parts = {
             facet.name: [f"{facet.param}={_quote(v)}" for v in self.filters.get(facet.name, ())]
             for facet in vocabulary.facets
@@ -195,4 +205,12 @@ def _as_list(value) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
 
 
-__all__ = ["DEFAULT_SORT", "InvalidParameter", "PROVIDER_FACET", "SORTS", "SearchRequest", "clean_query"]
+__all__ = [
+    "DEFAULT_SORT",
+    "LITERAL",
+    "InvalidParameter",
+    "PROVIDER_FACET",
+    "SORTS",
+    "SearchRequest",
+    "clean_query",
+]

@@ -26,6 +26,8 @@ class Hit:
     score: float | None
     title: list[Fragment]
     summary: list[Fragment]
+    # The typed words (or phrases) this material lacks, when the query has several: "Ontbreekt: …".
+    missing: list[str] = field(default_factory=list)
 
 
 # Not frozen: a search makes hundreds of these (every provider), and a frozen init costs four times as much.
@@ -66,6 +68,12 @@ class SearchResult:
     suggestion: str | None = None
     # Dutch message ids (translated by the interface) about how the query was read.
     notices: list[str] = field(default_factory=list)
+    # How many of the found materials have every searched word (0 when none has: the list is partial).
+    every_word: int = 0
+    # The respelled query when the words as typed are unknown to the catalogue; when it found nothing as
+    # typed, ``corrected_from`` holds what was typed and the result is the respelled query's.
+    correction: str | None = None
+    corrected_from: str | None = None
     description: str = ""
 
     @property

@@ -11,18 +11,22 @@ from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
 from .analysis import RememberedPositions, dutch_analyzer, fold, folding_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt, not served.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # What a material says, field by field, and what a match in each weighs: a title match outranks the same
-# word in a keyword, the summary or the body (description, provider and facet labels). No field repeats
-# another's text: a word is matched in any of them, so each posting is written once per rebuild.
+# word in a keyword, the summary or the description; the provider's name and the facet labels it carries
+# count least, since many materials share them ("Alleen Nederlands"). No field repeats another's text: a
+# word is matched in any of them, so each posting is written once per rebuild.
 BODY_FIELD = "body"
+LABELS_FIELD = "labels"
 TEXT_FIELDS: dict[str, float] = {
     "title": 6.0,
     "keywords": 3.0,
     "summary": 2.0,
     BODY_FIELD: 1.0,
+    LABELS_FIELD: 0.5,
 }
+WORDS_FIELD = "words"
 
 
 def facet_field(facet_name: str) -> str:
@@ -38,9 +42,10 @@ def build_schema(vocabulary: Vocabulary) -> Schema:
         "card": STORED(),
         "title_sort": ID(sortable=True),
         "created": NUMERIC(sortable=True, bits=64),
-        # Unstemmed words of the short texts, the vocabulary of "did you mean": each word once per index
+        # Unstemmed words of the material's own texts, the vocabulary of "did you mean" and of prefixes (not
+        # the provider's name: brand names are no respelling of a Dutch word): each word once per index
         # (see ``NewWords``). Facet labels are left out; the engine takes them from the vocabulary.
-        "words": TEXT(analyzer=folding_analyzer(), phrase=False),
+        WORDS_FIELD: TEXT(analyzer=folding_analyzer(), phrase=False),
     }
     for name, boost in TEXT_FIELDS.items():
         fields[name] = TEXT(analyzer=analyzer, field_boost=boost)
@@ -59,8 +64,9 @@ def title_sort_key(title: str, slug: str) -> str:
 
 
 def label_words(vocabulary: Vocabulary) -> list[str]:
-    """The folded words of every term label, sorted: "did you mean" knows them beside the ``words`` field."""
-    texts = [f"{t.label_nl} {t.label_en}" for facet in vocabulary.facets for t in facet.terms]
+    """The folded words of every Dutch term label, sorted: "did you mean" knows them beside the ``words``
+    field. Not the English labels: a Dutch searcher's slip is never corrected into English."""
+    texts = [t.label_nl for facet in vocabulary.facets for t in facet.terms]
     return sorted({word for text in texts for word in fold(text)})
 
 
@@ -76,8 +82,11 @@ def document_for(material: Material, vocabulary: Vocabulary) -> dict:
         "title": material.title,
         "keywords": " ; ".join(material.keywords or []),
         "summary": material.summary,
-        BODY_FIELD: " ; ".join([material.description, material.provider, *labels]),
-        "words": " ".join([material.title, *(material.keywords or []), material.summary, material.provider]),
+        BODY_FIELD: material.description,
+        LABELS_FIELD: " ; ".join([material.provider, *labels]),
+        WORDS_FIELD: " ".join(
+            [material.title, *(material.keywords or []), material.summary, material.description]
+        ),
     }
     for facet in vocabulary.facets:
         if facet.name == PROVIDER_FACET:
@@ -103,6 +112,6 @@ class NewWords:
         self.seen: set[str] = set()
 
     def only_new(self, doc: dict) -> dict:
-        words = [w for w in dict.fromkeys(fold(doc["words"])) if w not in self.seen and not self.known(w)]
+        words = [w for w in dict.fromkeys(fold(doc[WORDS_FIELD])) if w not in self.seen and not self.known(w)]
         self.seen.update(words)
-        return {**doc, "words": " ".join(words)}
+        return {**doc, WORDS_FIELD: " ".join(words)}

@@ -9,28 +9,50 @@ job, far faster than an automaton or a distance written here in Python).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 MAX_DISTANCE = 2
+# Slips Dutch writers make because the sounds are the same: ei/ij, au/ou, d/t/dt at the end of a word,
+# a doubled or single consonant or vowel. Words that are equal after these are each other's respelling.
+_SAME_SOUND = (
+    (re.compile(r"ij|y"), "ei"),
+    (re.compile(r"au"), "ou"),
+    (re.compile(r"(?:dt|d)\b"), "t"),
+    (re.compile(r"([a-z])\1"), r"\1"),
+)
+
+
+def sound_key(word: str) -> str:
+    """The word with the letters that sound alike written one way: 'vaardighijd' -> 'vardigheit'."""
+    for pattern, replacement in _SAME_SOUND:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 class Spelling:
     def __init__(self, words: Iterable[str]):
         self.known = frozenset(words)
         self._by_first: dict[str, list[str]] = {}
+        self._by_sound: dict[str, str] = {}
         for word in sorted(self.known):
             self._by_first.setdefault(word[:1], []).append(word)
+            self._by_sound.setdefault(sound_key(word), word)
 
     def __contains__(self, word: str) -> bool:
         return word in self.known
 
     def nearest(self, word: str) -> str | None:
-        """The known word fewest edits away (a swap of two letters is one), with the same first letter as
-        people seldom mistype that one; of equally near words the first alphabetically. None when none is
-        within two edits."""
+        """The known word that sounds the same ('vaardighijd' -> 'vaardigheid', 'wordt' -> 'word'), else
+        the one fewest edits away (a swap of two letters is one), with the same first letter as people
+        seldom mistype that one; of equally near words the first alphabetically. None when none is within
+        two edits."""
+        same_sound = self._by_sound.get(sound_key(word))
+        if same_sound is not None and same_sound != word:
+            return same_sound
         candidates = self._by_first.get(word[:1], [])
         found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=MAX_DISTANCE, limit=None)
         if not found:
