@@ -133,13 +133,17 @@ def _facet_options(command):
 @_facet_options
 @click.option("--sorteer", default="relevantie", help="relevantie, titel of nieuwste")
 @click.option("--pagina", default="1")
+@click.option("--letterlijk", is_flag=True, help="search the words as typed, never their respelling")
 @click.option("--json", "as_json", is_flag=True, help="print the API's JSON")
+@click.option("--explain", is_flag=True, help="show how the words were read and why each hit was found")
 @with_appcontext
-def search_command(query: str, sorteer: str, pagina: str, as_json: bool, **facets) -> None:
+def search_command(
+    query: str, sorteer: str, pagina: str, letterlijk: bool, as_json: bool, explain: bool, **facets
+) -> None:
     """Search the published catalogue as the public does."""
     from .api.serialize import result_json
 
-    args = {"q": [query], "sorteer": [sorteer], "pagina": [pagina]}
+    args = {"q": [query], "sorteer": [sorteer], "pagina": [pagina], "letterlijk": ["1" if letterlijk else ""]}
     args.update({param: list(values) for param, values in facets.items() if values})
     with _session() as session:
         vocabulary = load_vocabulary(session)
@@ -148,9 +152,16 @@ def search_command(query: str, sorteer: str, pagina: str, as_json: bool, **facet
         except InvalidParameter as exc:
             raise click.BadParameter(exc.message, param_hint=f"--{exc.param}") from exc
         try:
-            result = get_engine().search(session, request, vocabulary)
+            if explain:
+                explanation = get_engine().explain(session, request, vocabulary)
+                result = explanation.result
+            else:
+                result = get_engine().search(session, request, vocabulary)
         except SearchUnavailable as problem:
             raise click.ClickException(str(problem)) from problem
+        if explain:
+            _print_explanation(explanation)
+            return
         if as_json:
             click.echo(json.dumps(result_json(result, vocabulary, "nl"), ensure_ascii=False, indent=2))
             return
@@ -169,6 +180,37 @@ def search_command(query: str, sorteer: str, pagina: str, as_json: bool, **facet
                 f"{number:3}. {hit.material.title} ({hit.material.provider}) "
                 f"/leermiddel/{hit.material.slug}{missing}"
             )
+
+
+def _print_explanation(explanation) -> None:
+    """The analysis of the words, then per hit what it has where (fields: title, keywords, ...)."""
+    result = explanation.result
+    if result.corrected_from:
+        click.echo(f"Niets gevonden voor ‘{result.corrected_from}’; uitgelegd wordt de verbetering.")
+    click.echo(result.description)
+    click.echo("Woorden:")
+    for reading in explanation.words:
+        if reading.term is None:
+            click.echo(f"  {reading.word}: stopwoord, niet gezocht")
+            continue
+        parts = f" (samenstelling: {' + '.join(reading.parts)})" if reading.parts else ""
+        click.echo(f"  {reading.word} → {reading.term}{parts}")
+    click.echo("Gezocht op (een leermiddel met meer hiervan komt eerst):")
+    for concept in explanation.concepts:
+        ways = " | ".join(f"{' + '.join(terms)} ×{share:g}" for terms, share in concept.alternatives)
+        strict = " [verplicht]" if concept.required else ""
+        synonyms = f"; synoniemen: {', '.join(concept.synonyms)}" if concept.synonyms else ""
+        click.echo(f"  {concept.label}{strict}: {ways}{synonyms}")
+    for number, reason in enumerate(
+        explanation.hits, (result.request.page - 1) * result.request.per_page + 1
+    ):
+        score = f" score {reason.score:g}" if reason.score is not None else ""
+        click.echo(f"{number:3}. {reason.title} /leermiddel/{reason.slug}{score}")
+        for label, terms in reason.found.items():
+            where = "; ".join(f"{term} in {', '.join(fields)}" for term, fields in terms.items())
+            click.echo(f"       {label}: {where}")
+        if reason.missing:
+            click.echo(f"       ontbreekt: {', '.join(reason.missing)}")
 
 
 @main.group("user")

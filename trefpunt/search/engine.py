@@ -22,6 +22,7 @@ from trefpunt.catalog.vocabulary import Vocabulary
 
 from .describe import describe
 from .docsets import DocSets, SegmentCache
+from .explain import Explanation, hit_reason, read_words, readings
 from .highlight import fragments, snippet
 from .matching import Matcher
 from .query import ParsedQuery, build_query
@@ -120,6 +121,19 @@ class SearchEngine:
                 result = corrected
         result.description = describe(result.request, result.total, vocabulary, locale=locale, **i18n)
         return result
+
+    def explain(self, session: Session, request: SearchRequest, vocabulary: Vocabulary) -> Explanation:
+        """How ``request``'s words were read and, for each hit of its page, where it has them."""
+        result = self.search(session, request, vocabulary)
+        parsed = build_query(result.request.q, vocabulary.synonyms)
+        with self._lock:
+            view = self._fresh_view(session, vocabulary)
+            docs = self._docsets(view, vocabulary)
+            reasons = []
+            for hit in result.hits:
+                doc = next(iter(view.searcher.document_numbers(id=str(hit.material.id))))
+                reasons.append(hit_reason(view.matcher, parsed, int(docs.rank_of_doc[doc]), hit))
+        return Explanation(read_words(result.request.q), readings(parsed), reasons, result)
 
     def similar(
         self, session: Session, material: Material, vocabulary: Vocabulary, limit: int = 4

@@ -113,11 +113,13 @@ class Matcher:
     def scores(self, parsed: ParsedQuery) -> Scores:
         """Every document's score for a query's concepts; once per query and generation.
 
-        Having more of the concepts comes first: each concept found adds more than all the rest of the
-        score could. Within that, a concept adds, for each of its alternatives and each text field the
-        alternative is found in, the field's weight times the term's rarity times the alternative's share
-        (a synonym or a compound's separate parts count less than the word itself). Filters and pages are
-        then walks over these scores, so paging or ticking a facet re-ranks nothing.
+        Having more of the concepts comes first: each concept found in the material's own texts adds more
+        than all the rest of the score could, and one found only in its labels or provider name half that
+        (an audience label "Ouderen" is weaker evidence than a text about seniors). Within that, a concept
+        adds, for each of its alternatives and each text field the alternative is found in, the field's
+        weight times the term's rarity times the alternative's share (a synonym or a compound's separate
+        parts count less than the word itself). Filters and pages are then walks over these scores, so
+        paging or ticking a facet re-ranks nothing.
         """
         return self._scores.get(parsed.key(), lambda: self._score(parsed), lambda scores: scores.nbytes)
 
@@ -135,9 +137,11 @@ class Matcher:
                     if found.get(name):
                         adds.append((found[name], weight(field_weight * share, rarity)))
         # More than any document's sum of weights: one more concept always outranks better places.
-        coverage = sum(amount for _bits, amount in adds) + 1
-        for having in self.concepts(parsed):
-            scores.add(having, coverage)
+        half = sum(amount for _bits, amount in adds) + 1
+        for concept, having in zip(parsed.concepts, self.concepts(parsed), strict=True):
+            in_text = having & self.bitmap(concept.in_text)
+            scores.add(in_text, 2 * half)
+            scores.add(having & ~in_text, half)
         for bits, amount in adds:
             scores.add(bits, amount)
         return scores

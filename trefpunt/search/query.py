@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from whoosh import query as wq
@@ -20,7 +20,7 @@ from whoosh import query as wq
 from trefpunt.catalog.vocabulary import SynonymDef
 
 from .analysis import analyze, fold, read_word
-from .schema import TEXT_FIELDS
+from .schema import LABELS_FIELD, TEXT_FIELDS
 
 MAX_CONCEPTS = 12
 MIN_PREFIX = 2
@@ -39,10 +39,14 @@ class Concept:
 
     label: str  # as typed: "Ontbreekt: vrijwilliger"
     match: wq.Query  # over all text fields
+    # Over the material's own texts: what it says, not the labels and provider name it carries.
+    in_text: wq.Query
     scoring: tuple[Scoring, ...]
     required: bool = False  # a quoted phrase must match
     terms: tuple[str, ...] = ()  # every index term it stands for (for highlighting and explaining)
     synonyms: tuple[str, ...] = ()  # the synonyms it was widened with, as written
+    # Each way to have it: all of these terms, and what that counts (empty for phrases and prefixes).
+    alternatives: tuple[tuple[tuple[str, ...], float], ...] = ()
 
 
 @dataclass
@@ -86,12 +90,16 @@ def _all(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.And(queries)
 
 
-def in_any_field(make: Callable[[str], wq.Query]) -> wq.Query:
-    return _any([make(name) for name in TEXT_FIELDS])
+# The fields a material's own words are in: everything but the labels and the provider's name.
+OWN_TEXT = tuple(name for name in TEXT_FIELDS if name != LABELS_FIELD)
 
 
-def _term(term: str) -> wq.Query:
-    return in_any_field(lambda name: wq.Term(name, term))
+def in_any_field(make: Callable[[str], wq.Query], fields: Iterable[str] = TEXT_FIELDS) -> wq.Query:
+    return _any([make(name) for name in fields])
+
+
+def _term(term: str, fields: Iterable[str] = TEXT_FIELDS) -> wq.Query:
+    return in_any_field(lambda name: wq.Term(name, term), fields)
 
 
 def _terms_scoring(terms: Iterable[str], share: float) -> list[Scoring]:
@@ -106,8 +114,8 @@ class _Alternative:
     terms: tuple[str, ...]
     share: float
 
-    def match(self) -> wq.Query:
-        return _all([_term(t) for t in self.terms])
+    def match(self, fields: Iterable[str] = TEXT_FIELDS) -> wq.Query:
+        return _all([_term(t, fields) for t in self.terms])
 
 
 def _word_alternatives(own: str, parts: tuple[str, ...]) -> list[_Alternative]:
@@ -122,7 +130,13 @@ def _concept(label: str, alternatives: list[_Alternative], synonyms: tuple[str, 
     scoring = [s for alt in alternatives for s in _terms_scoring(alt.terms, alt.share)]
     terms = tuple(dict.fromkeys(t for alt in alternatives for t in alt.terms))
     return Concept(
-        label, _any([a.match() for a in alternatives]), tuple(scoring), terms=terms, synonyms=synonyms
+        label,
+        _any([a.match() for a in alternatives]),
+        _any([a.match(OWN_TEXT) for a in alternatives]),
+        tuple(scoring),
+        terms=terms,
+        synonyms=synonyms,
+        alternatives=tuple((a.terms, a.share) for a in alternatives),
     )
 
 
@@ -252,14 +266,23 @@ def _phrase(text: str) -> Concept:
         concept = _concept(f"“{text.strip()}”", [_Alternative((terms[0],), 1.0)])
     else:
         per_field = {name: wq.Phrase(name, terms) for name in TEXT_FIELDS}
-        concept = Concept(
-            f"“{text.strip()}”", _any(list(per_field.values())), ((1.0, per_field),), terms=tuple(terms)
-        )
-    return Concept(concept.label, concept.match, concept.scoring, True, concept.terms)
+        concept = _fielded(f"“{text.strip()}”", per_field, terms=tuple(terms))
+    return replace(concept, required=True)
+
+
+def _fielded(label: str, per_field: dict[str, wq.Query], **details) -> Concept:
+    """A concept made of one query per field (a phrase, a prefix)."""
+    return Concept(
+        label,
+        _any(list(per_field.values())),
+        _any([per_field[name] for name in OWN_TEXT]),
+        ((1.0, per_field),),
+        **details,
+    )
 
 
 def _prefix(typed: str, stem: str) -> Concept:
     """Words starting with ``stem``: matched against both the written words and the index terms (see
     ``Matcher``), so ``schrijf*`` finds 'schrijft' (term 'schrijven') and ``taal*`` finds 'taal'."""
     per_field = {name: wq.Prefix(name, stem, constantscore=True) for name in TEXT_FIELDS}
-    return Concept(f"{typed}*", _any(list(per_field.values())), ((1.0, per_field),))
+    return _fielded(f"{typed}*", per_field)
