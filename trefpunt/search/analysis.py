@@ -23,7 +23,7 @@ from whoosh.analysis import (
 from whoosh.formats import Positions
 from whoosh.support.charset import accent_map
 
-from .dutch import reading, word_terms
+from .dutch import lemma_of, reading, word_terms
 
 STOP_WORDS = frozenset(
     [
@@ -294,3 +294,9 @@ def read_word(word: str) -> tuple[str, tuple[str, ...]] | None:
 
 def fold(text: str) -> list[str]:
     return [t.text for t in _folding()(text)]
+
+
+def is_dutch_word(word: str) -> bool:
+    """Whether the Dutch dictionary knows ``word``: then it is no slip, even where the catalogue lacks it
+    ('post', 'ziek'), and "did you mean" leaves it alone."""
+    return lemma_of(word.lower()) is not None

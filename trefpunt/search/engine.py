@@ -20,6 +20,7 @@ from trefpunt.catalog.cards import MaterialCard
 from trefpunt.catalog.models import Material
 from trefpunt.catalog.vocabulary import Vocabulary
 
+from .analysis import is_dutch_word
 from .describe import describe
 from .docsets import DocSets, SegmentCache
 from .explain import Explanation, hit_reason, read_words, readings
@@ -340,13 +341,19 @@ class SearchEngine:
         return FacetResult(facet.name, facet.param, facet.label(locale), values)
 
     def _respell(self, view, parsed, selections, found, vocabulary) -> str | None:
-        """The query with each word the catalogue does not know respelled, when that finds more
-        materials with all the words than the query as typed (``found``; -1 when it found nothing at all,
-        so that any material the respelling finds will do): 'digtale vaardighijd'."""
+        """The query with each word that neither the catalogue nor the Dutch dictionary knows respelled,
+        when that finds more materials with all the words than the query as typed (``found``; -1 when it
+        found nothing at all, so that any material the respelling finds will do): 'digtale vaardighijd'.
+        A real word the catalogue lacks ('post') is left alone: it is no slip."""
         spelling = self._spelling(view, vocabulary)
+
+        def found_in(word: str) -> int:
+            candidate = build_query(word)
+            return view.matcher.matching(candidate, view.matcher.concepts(candidate)).bit_count()
+
         respelled, changed = [], False
         for word in parsed.words:
-            nearest = None if word in spelling else spelling.nearest(word)
+            nearest = None if word in spelling or is_dutch_word(word) else spelling.nearest(word, found_in)
             respelled.append(nearest or word)
             changed = changed or nearest is not None
         if not changed:

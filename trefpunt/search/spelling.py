@@ -10,7 +10,7 @@ job, far faster than an automaton or a distance written here in Python).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -45,11 +45,12 @@ class Spelling:
     def __contains__(self, word: str) -> bool:
         return word in self.known
 
-    def nearest(self, word: str) -> str | None:
+    def nearest(self, word: str, found_in: Callable[[str], int] = lambda word: 0) -> str | None:
         """The known word that sounds the same ('vaardighijd' -> 'vaardigheid', 'wordt' -> 'word'), else
         the one fewest edits away (a swap of two letters is one), with the same first letter as people
-        seldom mistype that one; of equally near words the first alphabetically. None when none is within
-        two edits."""
+        seldom mistype that one. Of equally near words, the one ``found_in`` the most materials, then the
+        first alphabetically: 'nederlans' is 'nederlands' more often than 'nederland'. None when none is
+        within two edits."""
         same_sound = self._by_sound.get(sound_key(word))
         if same_sound is not None and same_sound != word:
             return same_sound
@@ -57,5 +58,6 @@ class Spelling:
         found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=MAX_DISTANCE, limit=None)
         if not found:
             return None
-        best, _distance, _index = min(found, key=lambda match: (match[1], match[2]))
-        return best
+        closest = min(distance for _word, distance, _index in found)
+        nearest = sorted(known for known, distance, _index in found if distance == closest)
+        return max(nearest, key=found_in) if len(nearest) > 1 else nearest[0]
