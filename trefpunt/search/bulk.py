@@ -4,7 +4,8 @@ Whoosh's own writer pickles every posting into a sorted run on disk, reads each 
 looks up the field length of every posting in the file it has just written. A rebuild adds documents in
 order, so a term's postings already arrive sorted: this pool keeps them grouped by term in compact arrays,
 spills a whole run of terms with one ``marshal`` call per term when it grows past its limit, and merges
-runs term by term. The segment it writes is what whoosh would have written.
+runs term by term. The segment it writes is what whoosh would have written. How it takes the place of
+whoosh's pool is in ``whoosh_internals.py``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 from array import array
 from heapq import merge
 
-from whoosh.writing import SegmentWriter
+from .whoosh_internals import PooledSegmentWriter
 
 # What a term costs the pool beside its postings (dict entry, key tuple, three arrays), roughly.
 TERM_BYTES = 400
@@ -99,34 +100,8 @@ class TermPool:
         self.fields.clear()
 
 
-class FieldLengths:
-    """Field lengths of the segment just written, read once per field instead of once per posting."""
-
-    def __init__(self, reader, doc_count: int):
-        self.reader = reader
-        self.doc_count = doc_count
-        self.lengths: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self.lengths.get(fieldname)
-        if lengths is None:
-            read = self.reader.doc_field_length
-            lengths = self.lengths[fieldname] = [read(d, fieldname, default) for d in range(self.doc_count)]
-        return lengths[docnum]
-
-
-class BulkWriter(SegmentWriter):
+class BulkWriter(PooledSegmentWriter):
     """A segment writer for a fresh index that only adds documents."""
 
     def __init__(self, ix, limitmb: float = 64, **kwargs):
-        super().__init__(ix, limitmb=limitmb, **kwargs)
-        self.pool = TermPool(self.storage.folder, limitmb)
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        reader = self.per_document_reader() if self.codec.length_stats else None
-        lengths = FieldLengths(reader, self.docnum) if reader else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if reader:
-            reader.close()
+        super().__init__(ix, TermPool, limitmb=limitmb, **kwargs)

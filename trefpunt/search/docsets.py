@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .schema import facet_field
+from .whoosh_internals import block_doc_numbers, deleted_docs
 
 
 def bitmap_of(ranks: Iterable[int], size: int) -> int:
@@ -29,24 +29,14 @@ def bitmap_of(ranks: Iterable[int], size: int) -> int:
 def posting_arrays(reader: IndexReader, field: str, text: str) -> Iterator[np.ndarray]:
     """The document numbers of a term's postings, a stored block (up to 128) at a time.
 
-    Whoosh's ``all_ids`` costs three Python calls per posting; a block's numbers come out of one
-    unpickle as deltas, summed here in one numpy call. Deleted documents are included: they have no
-    rank, so ``DocSets`` drops them anyway.
+    Read straight from the posting blocks (see ``whoosh_internals.block_doc_numbers``). Deleted documents
+    are included: they have no rank, so ``DocSets`` drops them anyway.
     """
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
-        matcher = leaf.postings(field, text)
-        if isinstance(matcher, WrappingMatcher):  # the filter over deleted documents
-            matcher = matcher.child
-        if not hasattr(matcher, "_read_data") or matcher._byteids:  # not whoosh 2.7's block postings
-            yield np.fromiter(matcher.all_ids(), dtype=np.int64) + offset
-            continue
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            yield np.cumsum(np.array(matcher._data[0], dtype=np.int64)) + offset
-            matcher._next_block()
+        for numbers in block_doc_numbers(leaf, field, text):
+            yield numbers + offset if offset else numbers
 
 
 def set_bits(bitmap: int, skip: int = 0, limit: int | None = None) -> Iterator[int]:
@@ -166,15 +156,10 @@ def title_order(reader: IndexReader, segments: SegmentCache) -> tuple[np.ndarray
     for order, offset, leaf in leaves:
         created[offset : offset + len(order.titles)] = order.created
         if leaf.has_deletions():
-            deleted.extend(offset + d for d in _deleted(leaf, len(order.titles)))
+            deleted.extend(offset + d for d in deleted_docs(leaf, len(order.titles)))
     if deleted:
         docs = docs[~np.isin(docs, np.array(deleted, dtype=np.int64))]
     return docs, created
-
-
-def _deleted(leaf: IndexReader, count: int) -> Iterable[int]:
-    known = getattr(leaf, "deleted_docs_set", None)  # a segment keeps its deletions as a set
-    return known if known is not None else (d for d in range(count) if leaf.is_deleted(d))
 
 
 class DocSets:

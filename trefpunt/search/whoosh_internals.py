@@ -1,0 +1,95 @@
+"""Every use of Whoosh's private API in Trefpunt, in one place.
+
+Trefpunt uses Whoosh (``whoosh-reloaded``, pinned) as a file format and an analyzer framework and evaluates
+queries itself over bitmaps. Three things here depend on Whoosh internals that its documentation does not
+promise and that a release may change without notice:
+
+- ``block_doc_numbers`` reads a term's posting blocks of the ``whoosh3`` codec (``W3LeafMatcher``) one
+  block at a time: the private ``_read_data()``, ``_data`` (a tuple whose element 0 holds the block's
+  document numbers as deltas), ``_byteids``, ``_next_block()``, and that a segment with deletions wraps
+  its matcher in a ``WrappingMatcher`` whose ``child`` is the unfiltered one (``reset()`` back to its start).
+- ``deleted_docs`` reads a segment reader's ``deleted_docs_set``.
+- ``PooledSegmentWriter`` swaps ``SegmentWriter.pool`` for a pool of our own (``add``, ``iter_postings``,
+  ``cleanup``) and overrides ``SegmentWriter._flush_segment``, handing the field writer an object that
+  answers ``doc_field_length`` in place of the per-document reader.
+
+Outside this module, ``matching.py`` interprets ``whoosh.query`` trees itself and the schema (analyzers
+and formats included) is pickled into the index by Whoosh.
+
+``tests/test_whoosh_contract.py`` is the upgrade gate: it checks each of these against Whoosh's own
+public behaviour (``all_ids()``, ``docs_for_query``, ``SegmentWriter``, ``Positions``) over random
+indexes with several segments and deletions. Run it before changing the Whoosh pin; when it fails,
+change this module, not its callers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+from whoosh.matching.wrappers import WrappingMatcher
+from whoosh.reading import IndexReader
+from whoosh.writing import SegmentWriter
+
+
+def block_doc_numbers(leaf: IndexReader, fieldname: str, text: str) -> Iterator[np.ndarray]:
+    """The segment's document numbers of a term's postings, a stored block (up to 128) at a time.
+
+    Deleted documents are included. ``all_ids`` costs three Python calls per posting; a block's numbers
+    come out of one unpickle as deltas, summed here in one numpy call.
+    """
+    matcher = leaf.postings(fieldname, text)
+    if isinstance(matcher, WrappingMatcher):  # the filter over deleted documents
+        matcher = matcher.child
+        matcher.reset()  # the filter has moved it past the deleted documents it starts with
+    if not hasattr(matcher, "_read_data") or matcher._byteids:  # not whoosh 2.7's block postings
+        yield np.fromiter(matcher.all_ids(), dtype=np.int64)
+        return
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        yield np.cumsum(np.array(matcher._data[0], dtype=np.int64))
+        matcher._next_block()
+
+
+def deleted_docs(leaf: IndexReader, count: int) -> Iterable[int]:
+    """The numbers of a segment's deleted documents (``count`` is its number of documents)."""
+    known = getattr(leaf, "deleted_docs_set", None)  # a segment keeps its deletions as a set
+    return known if known is not None else (d for d in range(count) if leaf.is_deleted(d))
+
+
+class FieldLengths:
+    """Field lengths of the segment just written, read once per field instead of once per posting."""
+
+    def __init__(self, reader, doc_count: int):
+        self.reader = reader
+        self.doc_count = doc_count
+        self.lengths: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self.lengths.get(fieldname)
+        if lengths is None:
+            read = self.reader.doc_field_length
+            lengths = self.lengths[fieldname] = [read(d, fieldname, default) for d in range(self.doc_count)]
+        return lengths[docnum]
+
+
+class PooledSegmentWriter(SegmentWriter):
+    """A ``SegmentWriter`` whose postings go through ``make_pool(folder, limitmb)`` instead of Whoosh's pool.
+
+    The pool must offer ``add((field, term bytes, docnum, weight, value))``, ``iter_postings()`` (sorted by
+    field, term and docnum) and ``cleanup()``; ``folder`` is the index directory, for spilled runs.
+    """
+
+    def __init__(self, ix, make_pool, limitmb: float = 64, **kwargs):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = make_pool(self.storage.folder, limitmb)
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        reader = self.per_document_reader() if self.codec.length_stats else None
+        lengths = FieldLengths(reader, self.docnum) if reader else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if reader:
+            reader.close()
