@@ -3,7 +3,8 @@
 Layout of ``INDEX_DIR``::
 
     current -> gen-20261124T061502-3f9a   (symlink, replaced atomically)
-    gen-.../                              (whoosh files + state.json: the journal seq it has applied)
+    gen-.../                              (whoosh files + state.json: the journal seq it has applied and
+                                           the fingerprint of the code that built it, see fingerprint.py)
     write.lock                            (one writer at a time across processes)
 
 A crash at any point leaves ``current`` on a complete generation whose state.json never claims more than
@@ -36,7 +37,8 @@ from trefpunt.catalog.models import Material, MaterialChange, Status
 from trefpunt.catalog.vocabulary import Vocabulary
 
 from .bulk import BulkWriter
-from .schema import SCHEMA_VERSION, NewWords, build_schema, document_for, title_sort_key
+from .fingerprint import index_fingerprint
+from .schema import NewWords, build_schema, document_for, title_sort_key
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +141,9 @@ class IndexStore:
         if path is None or not path.is_dir():
             raise IndexMissing(f"no search index in {self.root}: run `trefpunt index rebuild`")
         state = self.state(path)
-        if state.get("schema") != SCHEMA_VERSION:
+        if state.get("schema") != index_fingerprint():
             raise IndexBroken(
-                f"index in {path} has schema {state.get('schema')}, this code needs {SCHEMA_VERSION}: "
-                "run `trefpunt index rebuild`"
+                f"index in {path} was built by other analysis code: run `trefpunt index rebuild`"
             )
         with warnings.catch_warnings():
             # Whoosh leaves the handle of a table of contents it cannot parse open; it is closed
@@ -182,7 +183,7 @@ class IndexStore:
 
     def _write_state(self, path: Path, seq: int) -> None:
         tmp = path / f".{STATE_FILE}.{os.getpid()}"
-        tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "seq": seq}))
+        tmp.write_text(json.dumps({"schema": index_fingerprint(), "seq": seq}))
         os.replace(tmp, path / STATE_FILE)
 
     def rebuild(

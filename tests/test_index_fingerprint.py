@@ -1,0 +1,104 @@
+"""A change to the analysis rebuilds the index instead of leaving it analysed the old way."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trefpunt.catalog.vocabulary import load_vocabulary
+from trefpunt.db import session_factory
+from trefpunt.search import analysis, get_engine
+from trefpunt.search.fingerprint import TABLE_TYPES, UPPER_CASE, index_fingerprint
+from trefpunt.search.store import IndexBroken, IndexStore
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def recomputed():
+    """``index_fingerprint()`` computed afresh in the test, and again after it."""
+    index_fingerprint.cache_clear()
+    yield index_fingerprint
+    index_fingerprint.cache_clear()
+
+
+def fingerprint_in_a_new_process(hash_seed: str) -> str:
+    code = "from trefpunt.search.fingerprint import index_fingerprint; print(index_fingerprint())"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": hash_seed}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_the_fingerprint_is_the_same_on_every_call_and_in_every_process(recomputed):
+    first = recomputed()
+    assert len(first) == 64 and recomputed() == first
+    recomputed.cache_clear()
+    assert recomputed() == first
+    # Other hash seeds order sets differently: the fingerprint must not notice.
+    assert fingerprint_in_a_new_process("1") == first
+    assert fingerprint_in_a_new_process("2") == first
+
+
+def changed(value):
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    if isinstance(value, str):
+        return value + "x"
+    if isinstance(value, set | frozenset):
+        return type(value)(value | {"zwaluwstaart"})
+    if isinstance(value, dict):
+        return {**value, "zwaluwstaart": "zwaluw"}
+    return type(value)([*value, "zwaluwstaart"])
+
+
+def analysis_tables() -> list[str]:
+    return sorted(
+        name
+        for name, value in vars(analysis).items()
+        if UPPER_CASE.fullmatch(name) and isinstance(value, TABLE_TYPES)
+    )
+
+
+def test_every_analysis_table_is_part_of_the_fingerprint(recomputed, monkeypatch):
+    assert "STOP_WORDS" in analysis_tables()
+    before = recomputed()
+    for name in analysis_tables():
+        with monkeypatch.context() as patched:
+            patched.setattr(analysis, name, changed(getattr(analysis, name)))
+            recomputed.cache_clear()
+            assert recomputed() != before, name
+        recomputed.cache_clear()
+        assert recomputed() == before
+
+
+def test_an_index_built_by_other_analysis_is_rebuilt_before_it_is_searched(
+    app, find, recomputed, monkeypatch, caplog
+):
+    found = [hit.material.slug for hit in find("taalklas").hits]
+    assert found and find("").total > len(found)
+    everything = find("").total
+    caplog.clear()
+    store = IndexStore(app.config["INDEX_DIR"])
+    built = store.current_path()
+    get_engine(app).close()  # from here on, as a new process running the changed code
+
+    monkeypatch.setattr(analysis, "STOP_WORDS", analysis.STOP_WORDS | {"zwaluwstaart"})
+    recomputed.cache_clear()
+    with pytest.raises(IndexBroken, match="built by other analysis code: run `trefpunt index rebuild`"):
+        store.open()
+
+    assert [hit.material.slug for hit in find("taalklas").hits] == found
+    assert find("").total == everything
+    assert "rebuilding" in caplog.text
+    assert store.current_path() != built
+    path, _ix, _seq = store.open()
+    assert path == store.current_path()
+    with session_factory(app)() as session:
+        assert get_engine(app).check(load_vocabulary(session)).ok
