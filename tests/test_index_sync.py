@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from trefpunt.catalog.services import get_material, record_of, save_material, se
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import session_factory
 from trefpunt.search import SearchUnavailable, get_engine
-from trefpunt.search.store import IndexStore
+from trefpunt.search.store import STATE_FILE, IndexStore
 
 HERE = Path(__file__).parent
 
@@ -136,44 +135,48 @@ def test_two_processes_writing_at_once_never_trip_over_the_index_lock(app, find,
 
 def test_replaying_the_journal_twice_changes_nothing(app, find):
     before = find("").total
-    store = IndexStore(app.config["INDEX_DIR"])
-    path = store.current_path()
-    # As if the process died after whoosh committed but before it recorded the journal position.
-    store._write_state(path, 0)
+    state = IndexStore(app.config["INDEX_DIR"]).current_path() / STATE_FILE
+    recorded = state.read_bytes()
     edit_summary(app, "taalklas-nl", "boomklever")
+    assert find("boomklever").total == 1
+    # As if the process died after whoosh committed the edit but before it recorded the journal position:
+    # the next process to open the index applies the edit again.
+    state.write_bytes(recorded)
+    get_engine(app).close()
     assert find("").total == before
     assert find("boomklever").total == 1
     assert get_engine(app).check(load_vocabulary_of(app)).ok
 
 
-def test_a_rebuild_killed_half_way_leaves_the_working_index(app, find, tmp_path):
-    add_many(app, 1500)
-    assert find("kwispelboek").total == 1500
+def test_a_rebuild_killed_half_way_leaves_the_working_index(app, find):
+    add_many(app, 300)
+    assert find("kwispelboek").total == 300
     store = IndexStore(app.config["INDEX_DIR"])
     serving = store.current_path()
-    env = {
-        **os.environ,
-        "TREFPUNT_DATABASE_URL": app.config["DATABASE_URL"],
-        "TREFPUNT_INDEX_DIR": app.config["INDEX_DIR"],
-        "TREFPUNT_INSTANCE_PATH": str(tmp_path / "cli-instance"),
+    config = {
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "INDEX_DIR": app.config["INDEX_DIR"],
+        "SECRET_KEY": "x",
     }
     rebuild = subprocess.Popen(
-        [str(Path(sys.executable).parent / "trefpunt"), "index", "rebuild"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, str(HERE / "rebuild_process.py"), json.dumps(config)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(HERE.parent)},
     )
-    deadline = time.monotonic() + 60
-    while not any(p != serving for p in Path(app.config["INDEX_DIR"]).glob("gen-*")):
-        assert time.monotonic() < deadline and rebuild.poll() is None, "rebuild never started writing"
-        time.sleep(0.01)
-    time.sleep(0.2)
+    # The rebuild holds still at its first progress report until it is killed.
+    _word, done, total = rebuild.stdout.readline().split()
+    assert 0 < int(done) < int(total)
+    assert any(p != serving for p in Path(app.config["INDEX_DIR"]).glob("gen-*")), "not writing yet"
     rebuild.send_signal(signal.SIGKILL)
     rebuild.wait()
+    rebuild.stdin.close()
+    rebuild.stdout.close()
     assert store.current_path() == serving
     edit_summary(app, "taalklas-nl", "goudvink")
     assert find("goudvink").total == 1
-    assert find("kwispelboek").total == 1500
+    assert find("kwispelboek").total == 300
     assert get_engine(app).check(load_vocabulary_of(app)).ok
     assert get_engine(app).rebuild(load_vocabulary_of(app)) == find("").total
 
