@@ -12,7 +12,7 @@ import pytest
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import session_factory
 from trefpunt.search import analysis, get_engine
-from trefpunt.search.fingerprint import TABLE_TYPES, UPPER_CASE, index_fingerprint
+from trefpunt.search.fingerprint import analysis_tables, index_fingerprint
 from trefpunt.search.store import IndexBroken, IndexStore
 
 ROOT = Path(__file__).parent.parent
@@ -58,20 +58,13 @@ def changed(value):
     return type(value)([*value, "zwaluwstaart"])
 
 
-def analysis_tables() -> list[str]:
-    return sorted(
-        name
-        for name, value in vars(analysis).items()
-        if UPPER_CASE.fullmatch(name) and isinstance(value, TABLE_TYPES)
-    )
-
-
 def test_every_analysis_table_is_part_of_the_fingerprint(recomputed, monkeypatch):
-    assert "STOP_WORDS" in analysis_tables()
+    tables = analysis_tables()
+    assert ("STOP_WORDS", analysis) in [(name, module) for module, name, _value in tables]
     before = recomputed()
-    for name in analysis_tables():
+    for module, name, value in tables:
         with monkeypatch.context() as patched:
-            patched.setattr(analysis, name, changed(getattr(analysis, name)))
+            patched.setattr(module, name, changed(value))
             recomputed.cache_clear()
             assert recomputed() != before, name
         recomputed.cache_clear()

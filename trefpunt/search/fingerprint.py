@@ -15,12 +15,13 @@ import re
 from functools import cache
 from pathlib import Path
 
-from . import analysis
+from . import analysis, dutch
 
 LIBRARIES = ("whoosh-reloaded", "simplemma", "snowballstemmer")
 # Modules whose source decides what is indexed and how it is written (the flush is in whoosh_internals).
-SOURCES = ("analysis.py", "schema.py", "bulk.py", "whoosh_internals.py")
-# A constant of these types at module level in analysis.py is part of the fingerprint.
+SOURCES = ("analysis.py", "dutch.py", "schema.py", "bulk.py", "whoosh_internals.py")
+# A module-level UPPER_CASE constant of these types in these modules is part of the fingerprint.
+TABLE_MODULES = (analysis, dutch)
 TABLE_TYPES = (str, int, float, bool, tuple, list, set, frozenset, dict)
 UPPER_CASE = re.compile(r"[A-Z][A-Z0-9_]*")
 # How deep the attributes of an object inside a table are followed (filters hold their own tables).
@@ -40,10 +41,19 @@ def index_fingerprint() -> str:
     for name in SOURCES:
         source = (here / name).read_bytes()
         digest.update(f"source {name} {hashlib.sha256(source).hexdigest()}\n".encode())
-    for name, value in sorted(vars(analysis).items()):
-        if UPPER_CASE.fullmatch(name) and isinstance(value, TABLE_TYPES):
-            digest.update(f"table {name} {canonical(value)}\n".encode())
+    for module, name, value in analysis_tables():
+        digest.update(f"table {module.__name__}.{name} {canonical(value)}\n".encode())
     return digest.hexdigest()
+
+
+def analysis_tables() -> list[tuple]:
+    """(module, name, value) of every table the fingerprint covers, in a fixed order."""
+    return [
+        (module, name, value)
+        for module in TABLE_MODULES
+        for name, value in sorted(vars(module).items())
+        if UPPER_CASE.fullmatch(name) and isinstance(value, TABLE_TYPES)
+    ]
 
 
 def _version(distribution: str) -> str:
