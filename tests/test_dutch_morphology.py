@@ -39,7 +39,6 @@ PLURALS = [
     ("pc", BOTH, "pc's"),
     ("computer", BOTH, "computers"),
     ("vrijwilliger", BOTH, "vrijwilligers"),
-    ("ouder", BOTH, "ouders"),
     ("oudere", BOTH, "ouderen"),
     ("rekening", BOTH, "rekeningen"),
     ("oefening", BOTH, "oefeningen"),
@@ -219,7 +218,8 @@ COLLIDING_LEMMAS = [
     ("rekeningen", "rekenen"),  # bills, not arithmetic
     ("rekening", "reken"),  # a bill, not "calculate!"
     ("ouders", "ouderen"),  # parents, not the elderly
-    ("ouder", "oud"),  # a parent, not old
+    ("ouders", "ouder"),  # parents, not 'older' ('45 jaar en ouder'), which the singular mostly is
+    ("ouders", "oud"),  # parents, not old
     ("oudere", "ouder"),  # an older person, not a parent
     ("ouders", "ouderdom"),  # parents, not old age
     ("les", "lest"),  # a lesson, not "quenches (thirst)"

@@ -23,7 +23,7 @@ from whoosh.analysis import (
 from whoosh.formats import Positions
 from whoosh.support.charset import accent_map
 
-from .dutch import lemma_of, reading, word_terms
+from .dutch import lemma_of, reading, split_compound, word_terms
 
 STOP_WORDS = frozenset(
     [
@@ -297,6 +297,7 @@ def fold(text: str) -> list[str]:
 
 
 def is_dutch_word(word: str) -> bool:
-    """Whether the Dutch dictionary knows ``word``: then it is no slip, even where the catalogue lacks it
-    ('post', 'ziek'), and "did you mean" leaves it alone."""
-    return lemma_of(word.lower()) is not None
+    """Whether the Dutch dictionary knows ``word``, or the two words it is made of: then it is no slip,
+    even where the catalogue lacks it ('post', 'ziek', 'taalklas'), and "did you mean" leaves it alone."""
+    word = word.lower()
+    return lemma_of(word) is not None or split_compound(word, strict=False) is not None

@@ -112,9 +112,11 @@ def lemma_of(word: str) -> str | None:
 
 
 def _another_word(word: str, lemma: str) -> bool:
-    """Whether the dictionary's lemma is another word, not a form of this one: the comparative 'ouder'
-    (parent) of 'oud' (old), the female 'werkgeefster' of 'werkgever'."""
-    return word in (lemma + "er", lemma + "ere") or (lemma.endswith("ster") and not word.endswith("ster"))
+    """Whether the dictionary's lemma is another word, not a form of this one: the person 'oudere' (an
+    elderly person) of 'oud' (old), the female 'werkgeefster' of 'werkgever'. Not the singular 'ouder':
+    in running text it is mostly the comparative ('45 jaar en ouder'), so it stays 'oud', and parents are
+    found by the plural 'ouders'."""
+    return word == lemma + "ere" or (lemma.endswith("ster") and not word.endswith("ster"))
 
 
 def _head(text: str, strict: bool) -> str | None:
@@ -142,6 +144,8 @@ def _modifier(text: str) -> str | None:
         return None
     if words.lemma(text) == text or words.is_lemma(text):
         lemma = lemma_of(text) or text
+        if text == lemma + "er":  # a comparative is no first part: 'ouder-avond' is for parents
+            lemma = text
         return None if lemma in PARTICLES else lemma
     for link in LINKS:
         stem = text[: -len(link)]

@@ -102,37 +102,41 @@ def _term(term: str, fields: Iterable[str] = TEXT_FIELDS) -> wq.Query:
     return in_any_field(lambda name: wq.Term(name, term), fields)
 
 
-def _terms_scoring(terms: Iterable[str], share: float) -> list[Scoring]:
-    terms = list(terms)
-    return [(share / len(terms), {name: wq.Term(name, t) for name in TEXT_FIELDS}) for t in terms]
-
-
 @dataclass(frozen=True)
 class _Alternative:
-    """One way to have a concept: all of ``terms`` (a word, a compound's parts, a synonym's words)."""
+    """One way to have a concept: all of ``terms`` (a word, a compound's parts, a synonym's words), in
+    any of ``fields``."""
 
     terms: tuple[str, ...]
     share: float
+    fields: tuple[str, ...] = tuple(TEXT_FIELDS)
 
-    def match(self, fields: Iterable[str] = TEXT_FIELDS) -> wq.Query:
+    def match(self, own_text_only: bool = False) -> wq.Query:
+        fields = [name for name in self.fields if name in OWN_TEXT] if own_text_only else self.fields
         return _all([_term(t, fields) for t in self.terms])
+
+    def scoring(self) -> list[Scoring]:
+        share = self.share / len(self.terms)
+        return [(share, {name: wq.Term(name, t) for name in self.fields}) for t in self.terms]
 
 
 def _word_alternatives(own: str, parts: tuple[str, ...]) -> list[_Alternative]:
     alternatives = [_Alternative((own,), 1.0)]
     if parts:
-        alternatives.append(_Alternative(parts, PARTS_SHARE))
+        # A compound's parts found apart must be in the material's own words: 'taal' in a label and
+        # 'klas' in the description make no 'taalklas'.
+        alternatives.append(_Alternative(parts, PARTS_SHARE, OWN_TEXT))
     return alternatives
 
 
 def _concept(label: str, alternatives: list[_Alternative], synonyms: tuple[str, ...] = ()) -> Concept:
     alternatives = list(dict.fromkeys(alternatives))
-    scoring = [s for alt in alternatives for s in _terms_scoring(alt.terms, alt.share)]
+    scoring = [s for alt in alternatives for s in alt.scoring()]
     terms = tuple(dict.fromkeys(t for alt in alternatives for t in alt.terms))
     return Concept(
         label,
         _any([a.match() for a in alternatives]),
-        _any([a.match(OWN_TEXT) for a in alternatives]),
+        _any([a.match(own_text_only=True) for a in alternatives]),
         tuple(scoring),
         terms=terms,
         synonyms=synonyms,

@@ -10,9 +10,6 @@ from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary
 
 from .analysis import RememberedPositions, dutch_analyzer, fold, folding_analyzer
 
-# Bump when the schema or the analysis changes: an index of another version is rebuilt, not served.
-SCHEMA_VERSION = 10
-
 # What a material says, field by field, and what a match in each weighs: a title match outranks the same
 # word in a keyword, the summary or the description; the provider's name and the facet labels it carries
 # count least, since many materials share them ("Alleen Nederlands"). No field repeats another's text: a
