@@ -12,7 +12,7 @@ from whoosh import query as wq
 
 from .analysis import read_word
 from .matching import Matcher
-from .query import ParsedQuery, _words
+from .query import ParsedQuery, typed_words
 from .result import Hit, SearchResult
 from .schema import TEXT_FIELDS
 
@@ -54,7 +54,7 @@ class Explanation:
 
 def read_words(text: str) -> list[WordReading]:
     readings = []
-    for word in _words(text.replace('"', " ").replace("*", " ")):
+    for word in typed_words(text.replace('"', " ").replace("*", " ")):
         reading = read_word(word.lstrip("-"))
         readings.append(WordReading(word, *reading) if reading else WordReading(word, None))
     return readings

@@ -147,11 +147,12 @@ def _concept(label: str, alternatives: list[_Alternative], synonyms: tuple[str, 
 # -- synonyms ----------------------------------------------------------------------------------------
 def expression_terms(text: str) -> tuple[str, ...]:
     """The own terms of an expression's words, stop words left out: how synonyms are compared."""
-    readings = [read_word(word) for word in _words(text)]
+    readings = [read_word(word) for word in typed_words(text)]
     return tuple(r[0] for r in readings if r is not None)
 
 
-def _words(text: str) -> list[str]:
+def typed_words(text: str) -> list[str]:
+    """The words of ``text`` as the index's tokenizer finds them ('e-learning' and 'pc's' whole)."""
     return [w for piece in text.split() for w in re.findall(r"\w+(?:[-.']\w+)*", piece)]
 
 
@@ -249,12 +250,12 @@ def build_query(text: str, synonyms: tuple[SynonymDef, ...] = ()) -> ParsedQuery
             continue
         if exclude:
             flush_plain()
-            excluded = [r for w in _words(word) if (r := read_word(w)) is not None]
+            excluded = [r for w in typed_words(word) if (r := read_word(w)) is not None]
             if excluded:
                 parsed.excluded.append(_all([_term(own) for own, _parts in excluded]))
             continue
-        words = _words(word)
-        parsed.words.extend(w for w in (fold(word) or []) if read_word(w) is not None)
+        words = typed_words(word)
+        parsed.words.extend(w for w in fold(word) if read_word(w) is not None)
         plain_run.extend(words)
     flush_plain()
 
@@ -265,7 +266,7 @@ def build_query(text: str, synonyms: tuple[SynonymDef, ...] = ()) -> ParsedQuery
 
 def _phrase(text: str) -> Concept:
     """A quoted phrase: the words in this order in one field (a single word is just that word)."""
-    terms = [r[0] for w in _words(text) if (r := read_word(w)) is not None]
+    terms = [r[0] for w in typed_words(text) if (r := read_word(w)) is not None]
     if len(terms) == 1:
         concept = _concept(f"“{text.strip()}”", [_Alternative((terms[0],), 1.0)])
     else:
