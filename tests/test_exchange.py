@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from trefpunt.catalog import exchange, services
 from trefpunt.catalog.errors import ValidationError
-from trefpunt.catalog.models import Material, MaterialChange, Revision
+from trefpunt.catalog.journal import MaterialChange
+from trefpunt.catalog.models import Material, Revision
 from trefpunt.catalog.records import MaterialRecord, columns
 from trefpunt.catalog.services import import_records, save_material
 from trefpunt.catalog.vocabulary import load_vocabulary

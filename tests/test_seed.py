@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from trefpunt import resources
-from trefpunt.catalog.models import MaterialChange, Revision
+from trefpunt.catalog.journal import MaterialChange
+from trefpunt.catalog.models import Revision
 from trefpunt.catalog.records import MaterialRecord, validate
 from trefpunt.catalog.seed import seed
 from trefpunt.catalog.services import export_records

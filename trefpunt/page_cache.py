@@ -23,10 +23,10 @@ from flask import Response, current_app, make_response, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from trefpunt.catalog.journal import JOURNAL_HEAD_QUERY
 from trefpunt.catalog.vocabulary import VERSION_QUERY
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
-from trefpunt.search.store import JOURNAL_HEAD_QUERY
 
 EXTENSION_KEY = "trefpunt.page_cache"
 MEGABYTE = 1024 * 1024

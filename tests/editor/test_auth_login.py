@@ -9,8 +9,8 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from trefpunt.auth import services
+from trefpunt.auth.models import LoginAttempt, User
 from trefpunt.catalog.errors import ValidationError
-from trefpunt.catalog.models import LoginAttempt, User
 from trefpunt.db import session_factory
 
 from .conftest import PASSWORD, make_user, text_of

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from trefpunt.catalog.models import User
+from trefpunt.auth.models import User
 from trefpunt.db import session_factory
 
 from .conftest import text_of

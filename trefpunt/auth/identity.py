@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from trefpunt.catalog.models import User
+from trefpunt.auth.models import User
 from trefpunt.db import get_session
 from trefpunt.extensions import login_manager
 

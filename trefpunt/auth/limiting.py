@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from trefpunt.catalog.models import LoginAttempt, utcnow
+from trefpunt.auth.models import LoginAttempt
+from trefpunt.catalog.models import utcnow
 
 log = logging.getLogger(__name__)
 

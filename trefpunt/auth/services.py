@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from trefpunt.auth.models import User
 from trefpunt.catalog.errors import FieldError, NotAllowed, NotFound, ValidationError
-from trefpunt.catalog.models import User, utcnow
+from trefpunt.catalog.models import utcnow
 
 from . import limiting
 

@@ -2,3 +2,6 @@
 
 Knows nothing of Flask requests, forms or the search index.
 """
+
+# The journal's flush listener must be registered wherever a material can be saved.
+from . import journal  # noqa: E402,F401

@@ -13,16 +13,12 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
     event,
-    func,
     insert,
-    select,
-    text,
     update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -144,21 +140,6 @@ class Revision(Base):
     material: Mapped[Material] = relationship(back_populates="revisions")
 
 
-class MaterialChange(Base):
-    """Journal of committed material changes, in commit order.
-
-    Derived stores (each process's search index) remember the last ``seq`` they applied and catch up
-    from here, so a change reaches every process and survives a crash of any of them.
-    """
-
-    __tablename__ = "material_changes"
-
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # No foreign key: the journal outlives a hard-deleted material.
-    material_id: Mapped[int] = mapped_column(Integer, index=True)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
-
-
 class Synonym(Base):
     """An everyday phrase a searcher types and the phrases it also means, as editors keep them.
 
@@ -198,67 +179,6 @@ class VocabularyVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-
-
-class User(Base):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(200), default="")
-    password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20), default="editor")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
-
-
-class LoginAttempt(Base):
-    """A failed or successful login, kept in the database so every server process counts the same failures."""
-
-    __tablename__ = "login_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-
-
-class PendingImport(Base):
-    """An uploaded import file kept between its dry run and its commit (in the database: any worker may
-    serve the commit)."""
-
-    __tablename__ = "pending_imports"
-
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    fmt: Mapped[str] = mapped_column(String(10))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-
-
-@event.listens_for(Session, "after_flush")
-def _journal_material_changes(session: Session, _flush_context) -> None:
-    """Write one journal row per material changed by this flush, in the same transaction."""
-    changed: set[int] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Material) and (obj in session.deleted or session.is_modified(obj)):
-            changed.add(obj.id)
-        elif isinstance(obj, Term) and obj not in session.new and session.is_modified(obj):
-            # A relabelled term changes the indexed text of every material that carries it.
-            rows = session.connection().execute(
-                select(material_terms.c.material_id).where(material_terms.c.term_id == obj.id)
-            )
-            changed.update(row[0] for row in rows)
-    if not changed:
-        return
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        # Serialise journal writers until commit so sequence order is commit order: a reader that has
-        # seen seq N can never later find a smaller seq appear.
-        connection.execute(text("LOCK TABLE material_changes IN EXCLUSIVE MODE"))
-    connection.execute(insert(MaterialChange), [{"material_id": i} for i in sorted(changed)])
 
 
 # Set in ``session.info`` while the session's transaction holds a vocabulary change not yet committed.

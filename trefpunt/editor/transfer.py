@@ -11,14 +11,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from trefpunt.catalog import exchange, spreadsheet
+from trefpunt.catalog import exchange, pending_imports, spreadsheet
 from trefpunt.catalog.errors import FieldError, ValidationError
 from trefpunt.catalog.records import MaterialRecord, validate
 from trefpunt.catalog.services import ImportReport, export_records, import_records
 from trefpunt.catalog.vocabulary import Vocabulary, load_vocabulary
 from trefpunt.db import get_session
 
-from . import listing, uploads
+from . import listing
 from .blueprint import bp
 
 EXPORT_TYPES = {
@@ -84,7 +84,7 @@ def import_dry_run():
     session = get_session()
     vocabulary = load_vocabulary(session)
     try:
-        fmt = uploads.detect(upload.filename, data)
+        fmt = pending_imports.detect(upload.filename, data)
         rows = parse(data, fmt, vocabulary)
     except ValidationError as error:
         return _import_error(error.errors, 422)
@@ -92,7 +92,7 @@ def import_dry_run():
     plans = plan(session, rows, report, vocabulary)
     token = None
     if not report.errors:
-        token = uploads.store(session, current_user.id, data, fmt)
+        token = pending_imports.store(session, current_user.id, data, fmt)
         session.commit()
     return render_template(
         "editor/import_plan.html",
@@ -107,13 +107,13 @@ def import_dry_run():
 def import_commit(token: str):
     session = get_session()
     vocabulary = load_vocabulary(session)
-    data, fmt = uploads.load(session, current_user.id, token)
+    data, fmt = pending_imports.load(session, current_user.id, token)
     try:
         report = import_records(session, parse(data, fmt, vocabulary), author=current_user.email)
     except ValidationError as error:
         session.rollback()
         return _import_error(error.errors, 422)
-    uploads.discard(session, current_user.id, token)
+    pending_imports.discard(session, current_user.id, token)
     session.commit()
     flash(
         _(

@@ -1,6 +1,8 @@
 from alembic import context
 
-from trefpunt.catalog.models import Base
+# Every module that defines tables, so the metadata describes the whole schema.
+from trefpunt.auth.models import Base
+from trefpunt.catalog import journal, pending_imports  # noqa: F401
 from trefpunt.db import make_engine
 
 config = context.config

@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
-from trefpunt.catalog.models import Material, MaterialChange, Status
+from trefpunt.catalog.journal import MaterialChange, journal_head
+from trefpunt.catalog.models import Material, Status
 from trefpunt.catalog.vocabulary import Vocabulary
 
 from .bulk import BulkWriter
@@ -66,14 +67,6 @@ class IndexMissing(IndexProblem):
 
 class IndexBroken(IndexProblem):
     pass
-
-
-# Built once: asked before every search, and composing the statement costs more than running it.
-JOURNAL_HEAD_QUERY = select(func.coalesce(func.max(MaterialChange.seq), 0))
-
-
-def journal_head(session: Session) -> int:
-    return session.scalar(JOURNAL_HEAD_QUERY) or 0
 
 
 def _published_materials(session: Session, ids: list[int] | None = None) -> Iterator[Material]:

@@ -11,11 +11,27 @@ import datetime as dt
 import secrets
 from pathlib import Path
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from trefpunt.catalog.errors import FieldError, NotFound, ValidationError
-from trefpunt.catalog.models import PendingImport, utcnow
+from trefpunt.auth import models as _accounts  # noqa: F401  (the users table that owner_id refers to)
+
+from .errors import FieldError, NotFound, ValidationError
+from .models import Base, utcnow
+
+
+class PendingImport(Base):
+    """An uploaded import file kept between its dry run and its commit (in the database: any worker may
+    serve the commit)."""
+
+    __tablename__ = "pending_imports"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    fmt: Mapped[str] = mapped_column(String(10))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
 
 FORMATS = {
     ".csv": "csv",
