@@ -1,4 +1,4 @@
-"""Database models of editor accounts and login attempts, in the catalogue's ``Base`` (one schema, one history)."""
+"""Editor accounts and login attempts, in the catalogue's ``Base`` (one schema, one migration history)."""
 
 from __future__ import annotations
 

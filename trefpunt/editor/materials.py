@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from trefpunt.catalog import listing
 from trefpunt.catalog.errors import Conflict, FieldError, ValidationError
 from trefpunt.catalog.models import Material, Status
 from trefpunt.catalog.records import MaterialRecord, validate
@@ -16,7 +17,7 @@ from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
 from trefpunt.rendering import render_markdown
 
-from . import forms, listing
+from . import forms
 from .blueprint import bp
 
 

@@ -11,14 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from trefpunt.catalog import exchange, pending_imports, spreadsheet
+from trefpunt.catalog import exchange, listing, pending_imports, spreadsheet
 from trefpunt.catalog.errors import FieldError, ValidationError
 from trefpunt.catalog.records import MaterialRecord, validate
 from trefpunt.catalog.services import ImportReport, export_records, import_records
 from trefpunt.catalog.vocabulary import Vocabulary, load_vocabulary
 from trefpunt.db import get_session
 
-from . import listing
 from .blueprint import bp
 
 EXPORT_TYPES = {
