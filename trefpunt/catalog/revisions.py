@@ -6,8 +6,9 @@ came after it is lost.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,9 +38,10 @@ class FieldChange:
     field: str
     old: str | list[str]
     new: str | list[str]
-    removed: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)
-    lines: list[LineChange] = field(default_factory=list)
+    # By its full name: in this class body, ``field`` is the attribute above (to a reader and to mypy).
+    removed: list[str] = dataclasses.field(default_factory=list)
+    added: list[str] = dataclasses.field(default_factory=list)
+    lines: list[LineChange] = dataclasses.field(default_factory=list)
 
     @property
     def is_list(self) -> bool:

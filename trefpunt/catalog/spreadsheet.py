@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import TYPE_STRING, Cell
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import FieldError, ValidationError
@@ -38,7 +38,7 @@ def write_xlsx(records: Iterable[MaterialRecord], out: BinaryIO, vocabulary: Voc
     workbook.save(out)
 
 
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
+def _text_cell(sheet, value: str) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     # openpyxl would otherwise store "=..." as a formula; a string cell is shown, never run.
     cell.data_type = TYPE_STRING

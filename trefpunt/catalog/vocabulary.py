@@ -108,8 +108,8 @@ class Vocabulary:
         if not keys:
             return None
         levels = self.by_name[LEVEL_FACET]
-        terms = [levels.term(k) for k in keys]
-        if any(t is None for t in terms):
+        terms = [t for t in (levels.term(k) for k in keys) if t is not None]
+        if len(terms) < len(keys):
             return None  # unknown keys are reported on their own
         schemes = {t.group_nl for t in terms}
         if len(schemes) > 1:
@@ -154,8 +154,7 @@ def load_vocabulary(session: Session) -> Vocabulary:
         session.flush()  # as a query would: a pending term change is then counted and seen
     if session.info.get(VOCABULARY_CHANGED):
         return read_vocabulary(session)
-    bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
+    engine = session.get_bind().engine  # an Engine's engine is itself
     # Version first: a change committed between the two reads is then at worst cached under the older
     # number, which no later reader asks for.
     version = vocabulary_version(session)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from trefpunt.catalog.vocabulary import Vocabulary
+from trefpunt.catalog.vocabulary import FacetDef, Vocabulary
 
 from .request import SearchRequest
 
@@ -15,6 +15,11 @@ def _identity(text: str, **variables) -> str:
 
 def _plural(singular: str, plural: str, num: int, **variables) -> str:
     return (singular if num == 1 else plural) % {"num": num, **variables}
+
+
+def _label(facet: FacetDef, value: str, locale: str) -> str:
+    term = facet.term(value) if facet.controlled else None
+    return term.label(locale) if term is not None else value
 
 
 def describe(
@@ -35,7 +40,7 @@ def describe(
         values = request.selected(facet.name)
         if not values:
             continue
-        labels = [(facet.term(v).label(locale) if facet.controlled and facet.term(v) else v) for v in values]
+        labels = [_label(facet, v, locale) for v in values]
         parts.append(f"{facet.label(locale).lower()}: {gettext(' of ').join(labels)}")
     if parts:
         text += " — " + "; ".join(parts)

@@ -23,7 +23,10 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY
+from simplemma.strategies.dictionaries.dictionary_factory import (
+    DEFAULT_DICTIONARY_FACTORY,
+    MappingStrToByteString,
+)
 from whoosh.support.charset import accent_map
 
 LANGUAGE = "nl"
@@ -59,8 +62,12 @@ class _Dictionary:
     """
 
     def __init__(self) -> None:
-        self.forms = DEFAULT_DICTIONARY_FACTORY.get_dictionary(LANGUAGE)
-        raw = self.forms._dict  # bytes -> bytes; a set of its values answers "is this a lemma?" fast
+        forms = DEFAULT_DICTIONARY_FACTORY.get_dictionary(LANGUAGE)
+        if not isinstance(forms, MappingStrToByteString):
+            # The raw dict below is simplemma's own layout, pinned with its exact version.
+            raise RuntimeError(f"simplemma's dictionary is a {type(forms).__name__}, not bytes to bytes")
+        self.forms = forms
+        raw = forms._dict  # bytes -> bytes; a set of its values answers "is this a lemma?" fast
         self.lemmas = frozenset(value.decode() for value in set(raw.values()))
         # Forms with accents, reachable when typed without them ('financien', 'cafe').
         self.unaccented: dict[str, str] = {}
@@ -151,8 +158,8 @@ def _modifier(text: str) -> str | None:
         stem = text[: -len(link)]
         if text.endswith(link) and len(stem) >= MIN_PART and words.lemma(stem) == stem:
             return None if stem in PARTICLES else stem
-    lemma = lemma_of(text)
-    return None if lemma in PARTICLES else lemma
+    found = lemma_of(text)
+    return None if found in PARTICLES else found
 
 
 @lru_cache(maxsize=50_000)

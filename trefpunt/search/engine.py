@@ -129,11 +129,11 @@ class SearchEngine:
         parsed = build_query(result.request.q, vocabulary.synonyms)
         with self._lock:
             view = self._fresh_view(session, vocabulary)
-            docs = self._docsets(view, vocabulary)
+            docs, matcher = self._prepared(view, vocabulary)
             reasons = []
             for hit in result.hits:
                 doc = next(iter(view.searcher.document_numbers(id=str(hit.material.id))))
-                reasons.append(hit_reason(view.matcher, parsed, int(docs.rank_of_doc[doc]), hit))
+                reasons.append(hit_reason(matcher, parsed, int(docs.rank_of_doc[doc]), hit))
         return Explanation(read_words(result.request.q), readings(parsed), reasons, result)
 
     def similar(
@@ -151,7 +151,7 @@ class SearchEngine:
             return [_card(view, doc, vocabulary) for doc in view.similar[key]]
 
     def _similar(self, view: _View, material: Material, vocabulary: Vocabulary, limit: int) -> list[int]:
-        docs = self._docsets(view, vocabulary)
+        docs, matcher = self._prepared(view, vocabulary)
         candidates = docs.union("skill", material.term_keys("skill"))
         audience = docs.union("audience", material.term_keys("audience"))
         if candidates & audience:
@@ -160,7 +160,7 @@ class SearchEngine:
         # Any of its title words and keywords scores; the rest of the candidates follow in title order.
         parsed = build_query(" ".join([material.title, *(material.keywords or [])]))
         if parsed.concepts:
-            ranks = [r for r, _score in view.matcher.scores(parsed).page(candidates, 0, limit)]
+            ranks = [r for r, _score in matcher.scores(parsed).page(candidates, 0, limit)]
         else:
             ranks = docs.ranks_in_title_order(candidates, limit)
         return [docs.doc_at_rank[r] for r in ranks]
@@ -169,18 +169,22 @@ class SearchEngine:
         """How many published materials ``request`` finds, without ranking, facets or loading hits."""
         with self._lock:
             view = self._fresh_view(session, vocabulary)
-            self._docsets(view, vocabulary)
+            docs, matcher = self._prepared(view, vocabulary)
             parsed = build_query(request.q, vocabulary.synonyms)
-            return self._select(view, parsed, request)[2].bit_count()
+            return self._select(docs, matcher, parsed, request)[2].bit_count()
 
     def _select(
-        self, view: _View, parsed: ParsedQuery, request: SearchRequest, concepts: list[int] | None = None
-    ) -> tuple[int, dict, int]:
+        self,
+        docs: DocSets,
+        matcher: Matcher,
+        parsed: ParsedQuery,
+        request: SearchRequest,
+        concepts: list[int] | None = None,
+    ) -> tuple[int, dict[str, int], int]:
         """The text match, each facet's selection and their intersection, as bitmaps."""
-        docs = view.docsets
         if concepts is None:
-            concepts = view.matcher.concepts(parsed)
-        matching = view.matcher.matching(parsed, concepts)
+            concepts = matcher.concepts(parsed)
+        matching = matcher.matching(parsed, concepts)
         selections = {name: docs.union(name, values) for name, values in request.filters.items()}
         result = matching
         for bits in selections.values():
@@ -221,15 +225,16 @@ class SearchEngine:
             view.spelling = (vocabulary, Spelling([*indexed, *label_words(vocabulary)]))
         return view.spelling[1]
 
-    def _docsets(self, view: _View, vocabulary: Vocabulary) -> DocSets:
-        if view.docsets is None:
+    def _prepared(self, view: _View, vocabulary: Vocabulary) -> tuple[DocSets, Matcher]:
+        """The view's document sets and the matcher over them, made on first use."""
+        if view.docsets is None or view.matcher is None:
             view.docsets = DocSets(view.searcher, [f.name for f in vocabulary.facets], self._segments)
             view.matcher = Matcher(view.searcher, view.docsets)
-        return view.docsets
+        return view.docsets, view.matcher
 
     def _run(self, view: _View, request: SearchRequest, vocabulary: Vocabulary, locale: str) -> SearchResult:
         """The search itself, from the index alone: bitmaps, scores and the cards of the page's hits."""
-        docs = self._docsets(view, vocabulary)
+        docs, matcher = self._prepared(view, vocabulary)
         notices: list[str] = []
         if request.query_was_cut:
             notices.append(N_("Uw zoekvraag was erg lang; alleen het begin is gebruikt."))
@@ -238,9 +243,8 @@ class SearchEngine:
             notices.append(
                 N_("Uw zoekvraag bevat geen woorden om op te zoeken; alle leermiddelen worden getoond.")
             )
-        matcher = view.matcher
         concepts = matcher.concepts(parsed)
-        matching, selections, result = self._select(view, parsed, request, concepts)
+        matching, selections, result = self._select(docs, matcher, parsed, request, concepts)
         total = result.bit_count()
         every_word = result
         for bits in concepts:
@@ -340,16 +344,19 @@ class SearchEngine:
             values = [FacetValue(v, v, counted.get(v, 0), v in chosen, "", toggles) for v in names]
         return FacetResult(facet.name, facet.param, facet.label(locale), values)
 
-    def _respell(self, view, parsed, selections, found, vocabulary) -> str | None:
+    def _respell(
+        self, view: _View, parsed: ParsedQuery, selections: dict[str, int], found: int, vocabulary: Vocabulary
+    ) -> str | None:
         """The query with each word that neither the catalogue nor the Dutch dictionary knows respelled,
         when that finds more materials with all the words than the query as typed (``found``; -1 when it
         found nothing at all, so that any material the respelling finds will do): 'digtale vaardighijd'.
         A real word the catalogue lacks ('post') is left alone: it is no slip."""
         spelling = self._spelling(view, vocabulary)
+        docs, matcher = self._prepared(view, vocabulary)
 
         def found_in(word: str) -> int:
             candidate = build_query(word)
-            return view.matcher.matching(candidate, view.matcher.concepts(candidate)).bit_count()
+            return matcher.matching(candidate, matcher.concepts(candidate)).bit_count()
 
         respelled, changed = [], False
         for word in parsed.words:
@@ -362,12 +369,12 @@ class SearchEngine:
         corrected = build_query(text, vocabulary.synonyms)
         if not corrected.concepts:
             return None
-        concepts = view.matcher.concepts(corrected)
-        within = view.docsets.all
+        concepts = matcher.concepts(corrected)
+        within = docs.all
         for bits in selections.values():
             within &= bits
         if found < 0:
-            return text if view.matcher.matching(corrected, concepts) & within else None
+            return text if matcher.matching(corrected, concepts) & within else None
         for bits in concepts:
             within &= bits
         return text if within.bit_count() > found else None
