@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from flask_babel import gettext
 from markupsafe import escape
 
+from trefpunt.catalog.cards import MaterialView
 from trefpunt.catalog.models import Material
 from trefpunt.catalog.vocabulary import Vocabulary
 from trefpunt.search import SearchResult
@@ -15,8 +18,17 @@ def highlighted_html(pieces: list[Fragment]) -> str:
     return "".join(f"<mark>{escape(p.text)}</mark>" if p.match else str(escape(p.text)) for p in pieces)
 
 
-def material_json(material: Material, vocabulary: Vocabulary, locale: str, *, full: bool) -> dict:
-    data = {
+@overload
+def material_json(
+    material: Material, vocabulary: Vocabulary, locale: str, *, full: Literal[True]
+) -> dict: ...
+@overload
+def material_json(
+    material: MaterialView, vocabulary: Vocabulary, locale: str, *, full: Literal[False]
+) -> dict: ...
+def material_json(material: MaterialView, vocabulary: Vocabulary, locale: str, *, full: bool) -> dict:
+    """The material as the API shows it: a hit's card, or (``full``) the whole row of the material page."""
+    data: dict = {
         "slug": material.slug,
         "title": material.title,
         "summary": material.summary,
@@ -33,6 +45,7 @@ def material_json(material: Material, vocabulary: Vocabulary, locale: str, *, fu
         },
     }
     if full:
+        assert isinstance(material, Material), "only a Material row has the full record"
         data["description"] = material.description
         data["status"] = material.status
         data["link_checked_on"] = material.link_checked_on.isoformat() if material.link_checked_on else None

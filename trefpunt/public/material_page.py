@@ -3,10 +3,12 @@ and the same facts for machines as schema.org ``LearningResource``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext
 
+from trefpunt.catalog.cards import MaterialView, TermView
 from trefpunt.catalog.models import Material, Term
 from trefpunt.catalog.vocabulary import LEVEL_FACET, Vocabulary
 from trefpunt.search import SearchRequest
@@ -51,11 +53,11 @@ def _search_link(facet_name: str, values: list[str], label: str, vocabulary: Voc
     return Link(label, request_href(base, request, vocabulary))
 
 
-def _label(term: Term, locale: str) -> str:
+def _label(term: TermView, locale: str) -> str:
     return term.label_en if locale == "en" else term.label_nl
 
 
-def _level_ranges(terms: list[Term], vocabulary: Vocabulary, locale: str, base: str) -> list[Link]:
+def _level_ranges(terms: Sequence[TermView], vocabulary: Vocabulary, locale: str, base: str) -> list[Link]:
     """Levels said per scheme as a range: "ERK (NT2): A1 tot en met B1"."""
     return [
         _search_link(LEVEL_FACET, keys, f"{scheme}: {text}" if scheme else text, vocabulary, base)
@@ -63,10 +65,12 @@ def _level_ranges(terms: list[Term], vocabulary: Vocabulary, locale: str, base: 
     ]
 
 
-def _schemes(terms: list[Term], vocabulary: Vocabulary, locale: str):
+def _schemes(
+    terms: Sequence[TermView], vocabulary: Vocabulary, locale: str
+) -> Iterator[tuple[str, str, list[str]]]:
     """(scheme, "A1 tot en met B1", keys) per level scheme of ``terms``, in vocabulary order."""
     levels = vocabulary.facet(LEVEL_FACET)
-    by_scheme: dict[str, list[Term]] = {}
+    by_scheme: dict[str, list[TermView]] = {}
     for term in terms:
         by_scheme.setdefault(term.group_nl, []).append(term)
     for scheme_terms in by_scheme.values():
@@ -91,8 +95,8 @@ class Card:
     cost: str
 
 
-def card(material: Material, vocabulary: Vocabulary, locale: str) -> Card:
-    """Labels from the terms the search already loaded with the material: no extra queries."""
+def card(material: MaterialView, vocabulary: Vocabulary, locale: str) -> Card:
+    """Labels from the terms the search's card of the material holds: no queries."""
     return Card(
         skills=[_label(t, locale) for t in material.terms_of("skill")],
         levels=[
