@@ -16,7 +16,7 @@ from trefpunt.catalog.models import Term
 from trefpunt.catalog.records import MaterialRecord
 from trefpunt.catalog.services import save_material
 from trefpunt.db import session_factory
-from trefpunt.page_cache import EXTENSION_KEY, Page, PageCache
+from trefpunt.page_cache import EXTENSION_KEY, Page, PageCache, catalogue_state
 from trefpunt.search import get_engine
 
 KEPT = b"<!-- kept -->"
@@ -29,11 +29,17 @@ def kept_pages(app) -> PageCache:
 
 
 def mark_kept_pages(app) -> None:
-    """Sign every kept page, so an answer that comes from the cache can be told apart."""
+    """Sign every kept page, so an answer that comes from the cache can be told apart.
+
+    The pages are asked for as a request asks: under the catalogue's state read from the database now.
+    """
     cache = kept_pages(app)
+    with session_factory(app)() as session:
+        state = catalogue_state(session)
     for key in list(cache):
-        page = cache.get(cache.state, key)
-        cache.put(cache.state, key, replace(page, body=page.body + KEPT))
+        page = cache.get(state, key)
+        assert page is not None, "a kept page is kept for the catalogue as it is now"
+        cache.put(state, key, replace(page, body=page.body + KEPT))
 
 
 def publish(app, title: str, summary: str) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
 from flask import url_for
-from werkzeug.routing.converters import AnyConverter
+from werkzeug.routing import AnyConverter, Rule, parse_converter_args
 
 from .conftest import PASSWORD
 
@@ -21,19 +22,35 @@ SAMPLE_VALUES = {
 }
 
 
+# A variable in a rule as werkzeug documents the format: <converter(arguments):name>, converter optional.
+VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<arguments>[^)]*)\))?:)?(?P<name>\w+)>")
+
+
+def url_values(app, rule: Rule) -> list[dict[str, str]]:
+    """Values for the rule's variables: every choice of an ``any(...)``, a sample value for the others."""
+    choices: dict[str, list[str]] = {}
+    for variable in VARIABLE.finditer(rule.rule):
+        name = variable["name"]
+        converter = app.url_map.converters[variable["converter"] or "default"]
+        if issubclass(converter, AnyConverter):
+            items, _options = parse_converter_args(variable["arguments"])
+            choices[name] = list(items)
+        else:
+            choices[name] = [SAMPLE_VALUES[name]]
+    assert set(choices) == rule.arguments, rule.rule
+    return [dict(zip(choices, chosen, strict=True)) for chosen in itertools.product(*choices.values())]
+
+
 def editor_urls(app) -> list[tuple[str, str]]:
     """Every (method, url) under /beheer, with sample values for the URL's variables."""
     found = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/beheer"):
             continue
-        values = {name: SAMPLE_VALUES.get(name) for name in rule.arguments}
-        for name, converter in rule._converters.items():
-            if isinstance(converter, AnyConverter):
-                values[name] = sorted(converter.items)[0]
-        with app.test_request_context():
-            url = url_for(rule.endpoint, **values)
-        found.extend((method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        for values in url_values(app, rule):
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **values)
+            found.extend((method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
     return found
 
 
@@ -41,6 +58,9 @@ def test_the_url_map_has_editor_routes(app):
     urls = editor_urls(app)
     assert len(urls) >= 20
     assert ("GET", "/beheer/") in urls and ("POST", "/beheer/import") in urls
+    # Every action a URL variable allows, not one of them: both of a user's switches are guarded.
+    assert ("POST", "/beheer/gebruikers/1/uitschakelen") in urls
+    assert ("POST", "/beheer/gebruikers/1/inschakelen") in urls
 
 
 def test_no_editor_route_answers_without_login(app, client):
