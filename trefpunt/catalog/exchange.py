@@ -99,7 +99,7 @@ def _read_csv(text: str, vocabulary: Vocabulary) -> list[tuple[int, dict]]:
 
 
 def write_csv(
-    records: Iterable[MaterialRecord], out: TextIO, vocabulary: Vocabulary, *, delimiter=","
+    records: Iterable[MaterialRecord], out: TextIO, vocabulary: Vocabulary, *, delimiter: str = ","
 ) -> None:
     """Write CSV; cells that a spreadsheet would run as a formula get a leading apostrophe."""
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")

@@ -44,7 +44,7 @@ def slugify(text: str) -> str:
     return slug[:MAX_SLUG].rstrip("-")
 
 
-def split_list(value) -> list[str]:
+def split_list(value: object) -> list[str]:
     """A list from a list, or from a ``;``-separated string; blanks dropped, order kept."""
     if value is None:
         return []

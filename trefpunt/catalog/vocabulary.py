@@ -9,6 +9,7 @@ reuses it while the database's vocabulary version (bumped with every facet, term
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from weakref import WeakKeyDictionary
@@ -72,7 +73,7 @@ class FacetDef:
             term = self._by_key.get(term.merged_into)
         return term.key if term is not None else None
 
-    def order(self, keys) -> list[str]:
+    def order(self, keys: Iterable[str]) -> list[str]:
         """Keys in vocabulary order, duplicates dropped."""
         wanted = set(keys)
         return [t.key for t in self.terms if t.key in wanted]

@@ -9,11 +9,11 @@ from trefpunt.catalog.vocabulary import FacetDef, Vocabulary
 from .request import SearchRequest
 
 
-def _identity(text: str, **variables) -> str:
+def _identity(text: str, **variables: object) -> str:
     return text % variables if variables else text
 
 
-def _plural(singular: str, plural: str, num: int, **variables) -> str:
+def _plural(singular: str, plural: str, num: int, **variables: object) -> str:
     return (singular if num == 1 else plural) % {"num": num, **variables}
 
 

@@ -221,7 +221,7 @@ class DocSets:
         doc_at = self.doc_at_rank
         return [doc_at[r] for r in self._walk(self.newest_ranks, bitmap, offset, limit)]
 
-    def _walk(self, ranks, bitmap: int, offset: int, limit: int) -> list[int]:
+    def _walk(self, ranks: list[int], bitmap: int, offset: int, limit: int) -> list[int]:
         size = (self.size + 7) // 8
         buffer = bitmap.to_bytes(size, "little") if size else b""
         picked: list[int] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from whoosh.searching import Searcher
 
 from trefpunt.catalog.cards import MaterialCard
 from trefpunt.catalog.models import Material
-from trefpunt.catalog.vocabulary import Vocabulary
+from trefpunt.catalog.vocabulary import FacetDef, Vocabulary
 
 from .analysis import is_dutch_word
 from .describe import describe
@@ -73,7 +74,7 @@ class SearchEngine:
         self._lock = threading.RLock()
 
     # -- maintenance -----------------------------------------------------------------------------
-    def rebuild(self, vocabulary: Vocabulary, progress=None) -> int:
+    def rebuild(self, vocabulary: Vocabulary, progress: Callable[[int, int], None] | None = None) -> int:
         with self.session_factory() as session:
             _path, count = self.store.rebuild(session, vocabulary, progress)
         return count
@@ -107,7 +108,13 @@ class SearchEngine:
 
     # -- searching -------------------------------------------------------------------------------
     def search(
-        self, session: Session, request: SearchRequest, vocabulary: Vocabulary, *, locale: str = "nl", **i18n
+        self,
+        session: Session,
+        request: SearchRequest,
+        vocabulary: Vocabulary,
+        *,
+        locale: str = "nl",
+        **i18n: Callable[..., str],
     ) -> SearchResult:
         """Answer ``request`` with published materials, facet counts, a suggestion and a description."""
         with self._lock:
@@ -306,7 +313,16 @@ class SearchEngine:
             correction=correction,
         )
 
-    def _facet(self, facet, matching, selections, docs, request, link, locale) -> FacetResult:
+    def _facet(
+        self,
+        facet: FacetDef,
+        matching: int,
+        selections: dict[str, int],
+        docs: DocSets,
+        request: SearchRequest,
+        link: Callable[[str, str], str],
+        locale: str,
+    ) -> FacetResult:
         """Counts under every selection but this facet's own, so its other values stay choosable.
 
         Each count is one AND and a popcount; with nothing to narrow by, the value's own set is counted.

@@ -8,6 +8,8 @@ Phrases need positions: those few go through whoosh. Ranking adds weighted bitma
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar, overload
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -25,6 +27,12 @@ SCORES_CACHE_BYTES = 16 * 2**20
 # 'b*' at 100,000 materials must not read the postings of every word starting with b.
 MAX_PREFIX_TERMS = 256
 
+Value = TypeVar("Value")
+
+
+def _bitmap_bytes(bitmap: int) -> int:
+    return (bitmap.bit_length() + 7) // 8 + 32
+
 
 class BitmapCache:
     """A least-recently-used cache of values made of bitmaps, bounded by their size in bytes."""
@@ -32,9 +40,14 @@ class BitmapCache:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._entries: OrderedDict[object, tuple[object, int]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
 
-    def get(self, key, compute, size_of=lambda bitmap: (bitmap.bit_length() + 7) // 8 + 32):
+    @overload
+    def get(self, key: Hashable, compute: Callable[[], int]) -> int: ...
+    @overload
+    def get(self, key: Hashable, compute: Callable[[], Value], size_of: Callable[[Value], int]) -> Value: ...
+    def get(self, key: Hashable, compute: Callable[[], object], size_of: Callable = _bitmap_bytes) -> object:
+        """The value kept under ``key``, else ``compute()`` kept; one key holds one kind of value."""
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
@@ -146,7 +159,7 @@ class Matcher:
             scores.add(bits, amount)
         return scores
 
-    def _cached(self, key: tuple, compute) -> int:
+    def _cached(self, key: tuple, compute: Callable[[], int]) -> int:
         return self._terms.get(key, compute)
 
     def _term(self, field: str, text: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from trefpunt.catalog.cards import card_data
@@ -104,7 +106,7 @@ class NewWords:
     known until whoosh merges that segment away; the next rebuild restores it.
     """
 
-    def __init__(self, known=lambda word: False):
+    def __init__(self, known: Callable[[str], bool] = lambda word: False):
         self.known = known
         self.seen: set[str] = set()
 
