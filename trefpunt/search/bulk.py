@@ -14,15 +14,22 @@ import contextlib
 import marshal
 import os
 from array import array
+from collections.abc import Iterator
 from heapq import merge
+from typing import Any
 
-from .whoosh_internals import PooledSegmentWriter
+from whoosh.index import Index
+
+from .whoosh_internals import PooledSegmentWriter, Posting
+
+# A term's postings as the pool keeps and merges them: field, term, run order, numbers, weights, values.
+_Run = tuple[str, bytes, int, array, array, list]
 
 # What a term costs the pool beside its postings (dict entry, key tuple, three arrays), roughly.
 TERM_BYTES = 400
 
 
-class TermPool:
+class TermPool:  # a whoosh_internals.PostingPool
     """Postings grouped by (field, term) in arrival order, bounded in memory by spilling sorted runs."""
 
     def __init__(self, directory: str, limitmb: float):
@@ -33,7 +40,7 @@ class TermPool:
         self.values: dict[bytes, bytes] = {}  # one object per distinct posting value
         self.runs: list[str] = []
 
-    def add(self, item) -> None:
+    def add(self, item: Posting) -> None:
         fieldname, text, docnum, weight, value = item
         terms = self.fields.get(fieldname)
         if terms is None:
@@ -67,7 +74,7 @@ class TermPool:
         self.values.clear()
         self.size = 0
 
-    def _read_run(self, path: str, order: int):
+    def _read_run(self, path: str, order: int) -> Iterator[_Run]:
         with open(path, "rb") as run:
             while True:
                 try:
@@ -76,14 +83,14 @@ class TermPool:
                     return
                 yield fieldname, text, order, array("q", docnums), array("d", weights), values
 
-    def _in_memory(self, order: int):
+    def _in_memory(self, order: int) -> Iterator[_Run]:
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
             for text in sorted(terms):
                 docnums, weights, values = terms[text]
                 yield fieldname, text, order, docnums, weights, values
 
-    def iter_postings(self):
+    def iter_postings(self) -> Iterator[Posting]:
         """Every posting as (field, term bytes, docnum, weight, value), sorted by field, term and docnum."""
         sources = [self._read_run(path, order) for order, path in enumerate(self.runs)]
         # Runs hold ever later documents, so for one term, run order is document order.
@@ -103,5 +110,5 @@ class TermPool:
 class BulkWriter(PooledSegmentWriter):
     """A segment writer for a fresh index that only adds documents."""
 
-    def __init__(self, ix, limitmb: float = 64, **kwargs):
+    def __init__(self, ix: Index, limitmb: float = 64, **kwargs: Any):
         super().__init__(ix, TermPool, limitmb=limitmb, **kwargs)

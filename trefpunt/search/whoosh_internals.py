@@ -9,9 +9,9 @@ promise and that a release may change without notice:
   document numbers as deltas), ``_byteids``, ``_next_block()``, and that a segment with deletions wraps
   its matcher in a ``WrappingMatcher`` whose ``child`` is the unfiltered one (``reset()`` back to its start).
 - ``deleted_docs`` reads a segment reader's ``deleted_docs_set``.
-- ``PooledSegmentWriter`` swaps ``SegmentWriter.pool`` for a pool of our own (``add``, ``iter_postings``,
-  ``cleanup``) and overrides ``SegmentWriter._flush_segment``, handing the field writer an object that
-  answers ``doc_field_length`` in place of the per-document reader.
+- ``PooledSegmentWriter`` swaps ``SegmentWriter.pool`` for a pool of our own (a ``PostingPool``: ``add``,
+  ``iter_postings``, ``cleanup``) and overrides ``SegmentWriter._flush_segment``, handing the field writer
+  an object that answers ``doc_field_length`` in place of the per-document reader.
 
 Outside this module, ``matching.py`` interprets ``whoosh.query`` trees itself and the schema (analyzers
 and formats included) is pickled into the index by Whoosh.
@@ -24,12 +24,18 @@ change this module, not its callers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
 
 import numpy as np
+from whoosh.codec.base import PerDocumentReader
+from whoosh.index import Index
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.reading import IndexReader
 from whoosh.writing import SegmentWriter
+
+# A posting as Whoosh's writer hands it to its pool: (field, term bytes, document number, weight, value).
+Posting = tuple[str, bytes, int, float, bytes | None]
 
 
 def block_doc_numbers(leaf: IndexReader, fieldname: str, text: str) -> Iterator[np.ndarray]:
@@ -61,7 +67,7 @@ def deleted_docs(leaf: IndexReader, count: int) -> Iterable[int]:
 class FieldLengths:
     """Field lengths of the segment just written, read once per field instead of once per posting."""
 
-    def __init__(self, reader, doc_count: int):
+    def __init__(self, reader: PerDocumentReader, doc_count: int):
         self.reader = reader
         self.doc_count = doc_count
         self.lengths: dict[str, list[int]] = {}
@@ -74,18 +80,29 @@ class FieldLengths:
         return lengths[docnum]
 
 
+class PostingPool(Protocol):
+    """What ``PooledSegmentWriter`` asks of a pool in place of Whoosh's."""
+
+    def add(self, item: Posting) -> None: ...
+
+    def iter_postings(self) -> Iterator[Posting]:
+        """Every posting added, sorted by field, term and document number."""
+        ...
+
+    def cleanup(self) -> None: ...
+
+
 class PooledSegmentWriter(SegmentWriter):
-    """A ``SegmentWriter`` whose postings go through ``make_pool(folder, limitmb)`` instead of Whoosh's pool.
+    """A ``SegmentWriter`` whose postings go through ``make_pool(folder, limitmb)`` instead of Whoosh's pool;
+    ``folder`` is the index directory, for spilled runs."""
 
-    The pool must offer ``add((field, term bytes, docnum, weight, value))``, ``iter_postings()`` (sorted by
-    field, term and docnum) and ``cleanup()``; ``folder`` is the index directory, for spilled runs.
-    """
-
-    def __init__(self, ix, make_pool, limitmb: float = 64, **kwargs):
+    def __init__(
+        self, ix: Index, make_pool: Callable[[str, float], PostingPool], limitmb: float = 64, **kwargs: Any
+    ):
         super().__init__(ix, limitmb=limitmb, **kwargs)
-        self.pool = make_pool(self.storage.folder, limitmb)
+        self.pool: PostingPool = make_pool(self.storage.folder, limitmb)
 
-    def _flush_segment(self):
+    def _flush_segment(self) -> None:
         self.perdocwriter.close()
         reader = self.per_document_reader() if self.codec.length_stats else None
         lengths = FieldLengths(reader, self.docnum) if reader else None
