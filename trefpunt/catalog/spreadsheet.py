@@ -87,7 +87,7 @@ def read_xlsx(data: bytes, vocabulary: Vocabulary) -> list[tuple[int, dict]]:
         workbook.close()
 
 
-def _open(data: bytes):
+def _open(data: bytes) -> Workbook:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -114,7 +114,7 @@ def _check_header(header: list[str], vocabulary: Vocabulary) -> None:
         raise ValidationError(errors)
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

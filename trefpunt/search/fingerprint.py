@@ -63,7 +63,7 @@ def _version(distribution: str) -> str:
         return "absent"
 
 
-def canonical(value, depth: int = 0) -> str:
+def canonical(value: object, depth: int = 0) -> str:
     """``value`` as text that is the same in every process: sets and dict keys sorted, no memory addresses."""
     if value is None or isinstance(value, str | bytes | int | float | bool):
         return repr(value)

@@ -275,14 +275,14 @@ def _phrase(text: str) -> Concept:
     return replace(concept, required=True)
 
 
-def _fielded(label: str, per_field: dict[str, wq.Query], **details) -> Concept:
+def _fielded(label: str, per_field: dict[str, wq.Query], terms: tuple[str, ...] = ()) -> Concept:
     """A concept made of one query per field (a phrase, a prefix)."""
     return Concept(
         label,
         _any(list(per_field.values())),
         _any([per_field[name] for name in OWN_TEXT]),
         ((1.0, per_field),),
-        **details,
+        terms=terms,
     )
 
 
