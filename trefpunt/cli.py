@@ -18,7 +18,7 @@ from .catalog import synonyms as synonym_rules
 from .catalog.errors import ValidationError
 from .catalog.seed import seed as load_seed
 from .catalog.services import export_records, import_records
-from .catalog.vocabulary import load_vocabulary
+from .catalog.vocabulary import FACET_PARAMS, load_vocabulary
 from .db import session_factory
 from .search import InvalidParameter, SearchRequest, SearchUnavailable, get_engine
 from .search.store import IndexProblem
@@ -121,9 +121,7 @@ def index_check() -> None:
 
 def _facet_options(command):
     # One option per facet, named by its URL parameter, as in shared links.
-    for param in reversed(
-        ("vaardigheid", "niveau", "doelgroep", "vorm", "werkvorm", "kosten", "taal", "nodig", "aanbieder")
-    ):
+    for param in reversed(FACET_PARAMS.values()):
         command = click.option(f"--{param}", multiple=True, help=f"filter op {param} (herhaalbaar)")(command)
     return command
 

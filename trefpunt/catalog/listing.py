@@ -17,12 +17,12 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from .models import Material, Status, Term, material_terms
-from .vocabulary import Vocabulary
+from .vocabulary import FacetName, Vocabulary
 
 SORTS = ("gewijzigd", "oudste", "titel")
 # What a complete record has, besides a title: text fields, then facets by URL parameter.
 EXPECTED_TEXT = ("summary", "description", "provider", "url")
-EXPECTED_FACETS = ("skill", "level", "audience", "format", "cost")
+EXPECTED_FACETS = (FacetName.SKILL, FacetName.LEVEL, FacetName.AUDIENCE, FacetName.FORMAT, FacetName.COST)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from .errors import FieldError
 from .models import Status
-from .vocabulary import LEVEL_FACET, Vocabulary
+from .vocabulary import LEVEL_FACET, FacetName, Vocabulary
 
 TEXT_COLUMNS = ("slug", "title", "summary", "description", "provider", "url", "keywords", "status")
 LIST_SEPARATOR = ";"
@@ -158,15 +158,15 @@ def validate(record: MaterialRecord, vocabulary: Vocabulary) -> tuple[MaterialRe
     problem = vocabulary.level_range_error(resolved.get(level_param, []))
     if problem:
         error(level_param, problem)
-    cost_param = vocabulary.facet("cost").param
+    cost_param = vocabulary.facet(FacetName.COST).param
     if len(resolved.get(cost_param, [])) > 1:
         error(cost_param, "kies precies één soort kosten")
 
     if record.status == Status.PUBLISHED and not errors:
         if not record.summary:
             error("summary", "een gepubliceerd leermiddel heeft een samenvatting")
-        if not resolved.get(vocabulary.facet("skill").param):
-            error(vocabulary.facet("skill").param, "kies minstens één vaardigheid om te publiceren")
+        if not resolved.get(vocabulary.facet(FacetName.SKILL).param):
+            error(vocabulary.facet(FacetName.SKILL).param, "kies minstens één vaardigheid om te publiceren")
         if not resolved.get(cost_param):
             error(cost_param, "kies de kosten om te publiceren")
 

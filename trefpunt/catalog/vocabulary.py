@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from weakref import WeakKeyDictionary
 
@@ -19,8 +20,36 @@ from sqlalchemy.orm import Session, selectinload
 
 from .models import VOCABULARY_CHANGED, Facet, Synonym, VocabularyVersion
 
-LEVEL_FACET = "level"
-PROVIDER_FACET = "provider"
+
+class FacetName(StrEnum):
+    """The facets the code itself names, as ``catalog_data/facets.csv`` seeds them (tests/test_facet_names.py
+    checks the two agree). Editors may add facets; these must exist."""
+
+    SKILL = "skill"
+    LEVEL = "level"
+    AUDIENCE = "audience"
+    FORMAT = "format"
+    SETTING = "setting"
+    COST = "cost"
+    LANGUAGE = "language"
+    NEEDS = "needs"
+    PROVIDER = "provider"
+
+
+# Their URL parameters, for what is defined before a vocabulary can be read (the CLI's options).
+FACET_PARAMS: dict[FacetName, str] = {
+    FacetName.SKILL: "vaardigheid",
+    FacetName.LEVEL: "niveau",
+    FacetName.AUDIENCE: "doelgroep",
+    FacetName.FORMAT: "vorm",
+    FacetName.SETTING: "werkvorm",
+    FacetName.COST: "kosten",
+    FacetName.LANGUAGE: "taal",
+    FacetName.NEEDS: "nodig",
+    FacetName.PROVIDER: "aanbieder",
+}
+LEVEL_FACET = FacetName.LEVEL
+PROVIDER_FACET = FacetName.PROVIDER
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import ngettext
 
-from trefpunt.catalog.vocabulary import LEVEL_FACET, PROVIDER_FACET, Vocabulary
+from trefpunt.catalog.vocabulary import LEVEL_FACET, PROVIDER_FACET, FacetName, Vocabulary
 from trefpunt.search import SearchRequest, SearchResult
 from trefpunt.search.request import DEFAULT_SORT, SORTS
 from trefpunt.search.result import FacetResult, FacetValue
@@ -24,7 +24,7 @@ MORE_VALUES = 40
 # Where a facet's values are listed in full: ``{base}/{path}``, the search's own parameters kept.
 ALL_VALUES_PATH = "aanbieders"
 # Facets open on first sight: the entry points staff use most. Facets with a selection are open too.
-OPEN_FACETS = ("skill", "audience")
+OPEN_FACETS = (FacetName.SKILL, FacetName.AUDIENCE)
 # The language switch's parameter (trefpunt/i18n.py); never part of a search.
 LANGUAGE_PARAM = "lang"
 # Page numbers shown either side of the current one.

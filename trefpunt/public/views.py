@@ -11,7 +11,7 @@ from trefpunt import page_cache
 from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
-from trefpunt.catalog.vocabulary import PROVIDER_FACET, load_vocabulary
+from trefpunt.catalog.vocabulary import PROVIDER_FACET, FacetName, load_vocabulary
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
 from trefpunt.rendering import render_markdown
@@ -38,8 +38,8 @@ def home():
         "public/home.html",
         result=result,
         base=base,
-        skills=links.entry_points(result, vocabulary, base, "skill"),
-        audiences=links.entry_points(result, vocabulary, base, "audience"),
+        skills=links.entry_points(result, vocabulary, base, FacetName.SKILL),
+        audiences=links.entry_points(result, vocabulary, base, FacetName.AUDIENCE),
         card=_cards(vocabulary),
     )
 
