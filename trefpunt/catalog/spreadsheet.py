@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import TYPE_STRING, Cell
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .errors import FieldError, ValidationError
 from .exchange import FORMULA_PREFIXES, MAX_ROWS
@@ -38,7 +39,7 @@ def write_xlsx(records: Iterable[MaterialRecord], out: BinaryIO, vocabulary: Voc
     workbook.save(out)
 
 
-def _text_cell(sheet, value: str) -> Cell:
+def _text_cell(sheet: WriteOnlyWorksheet, value: str) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     # openpyxl would otherwise store "=..." as a formula; a string cell is shown, never run.
     cell.data_type = TYPE_STRING

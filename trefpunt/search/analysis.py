@@ -9,7 +9,9 @@ editors keep (``Vocabulary.synonyms``), expanded when a query is built, so chang
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import cache
+from typing import Any
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -92,10 +94,10 @@ class DutchWordFilter(Filter):
     word becomes is decided by ``dutch.py`` and the installed dictionary (both in the index fingerprint).
     """
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
-    def __call__(self, tokens):
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         for token in tokens:
             for term in word_terms(token.text):
                 token.text = term
@@ -128,20 +130,18 @@ class MemoTokenizer(Tokenizer):
             self.chain = self.chain | f
         self.cache: dict[str, tuple[str, ...]] = {}
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, object]:
         # The schema, with its analyzers, is pickled into the index: leave the cache out.
         return {k: self.__dict__[k] for k in ("pattern", "filters", "renumber", "cachesize", "is_morph")}
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._setup()
 
-    def __eq__(self, other):
-        return type(other) is type(self) and (other.pattern, other.filters, other.renumber) == (
-            self.pattern,
-            self.filters,
-            self.renumber,
-        )
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MemoTokenizer) or type(other) is not type(self):
+            return False
+        return (other.pattern, other.filters, other.renumber) == (self.pattern, self.filters, self.renumber)
 
     def clean(self) -> None:
         self.cache.clear()
@@ -163,17 +163,17 @@ class MemoTokenizer(Tokenizer):
 
     def __call__(
         self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
         if keeporiginal or not removestops or not tokenize or kwargs.get("no_morph"):
             yield from self.chain(
                 value,
@@ -199,7 +199,7 @@ class MemoTokenizer(Tokenizer):
                     token.pos = pos
                 yield token
 
-    def _words(self, value: str, start_pos: int = 0):
+    def _words(self, value: str, start_pos: int = 0) -> Iterator[tuple[int, re.Match[str], tuple[str, ...]]]:
         """Each word that has terms, with its position: the words after a stop word move up when
         renumbering (as ``StopFilter`` does), and every term of one word shares its position."""
         pos = None
@@ -228,7 +228,9 @@ class RememberedPositions(Positions):
 
     cachesize = 100_000
 
-    def word_values(self, value, analyzer, **kwargs):
+    def word_values(
+        self, value: object, analyzer: object, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
         if not isinstance(analyzer, MemoTokenizer) or not isinstance(value, str) or set(kwargs) - {"mode"}:
             yield from super().word_values(value, analyzer, **kwargs)
             return
@@ -243,7 +245,7 @@ class RememberedPositions(Positions):
                 data = encoded[key] = self.encode(positions)
             yield text, len(positions), float(len(positions)) * boost, data
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if k != "_encoded"}
 
 
@@ -255,23 +257,23 @@ DUTCH_FILTERS = (
 FOLDING_FILTERS = (LowercaseFilter(), CharsetFilter(accent_map))
 
 
-def dutch_analyzer():
+def dutch_analyzer() -> MemoTokenizer:
     """The analyzer of every full-text field: the same on the index and the query side."""
     return MemoTokenizer(TOKEN_PATTERN, DUTCH_FILTERS, renumber=True)
 
 
-def folding_analyzer():
+def folding_analyzer() -> MemoTokenizer:
     """Lowercase and accent folding without stemming: for spelling suggestions and prefix search."""
     return MemoTokenizer(TOKEN_PATTERN, FOLDING_FILTERS, renumber=False)
 
 
 @cache
-def _dutch():
+def _dutch() -> MemoTokenizer:
     return dutch_analyzer()
 
 
 @cache
-def _folding():
+def _folding() -> MemoTokenizer:
     return folding_analyzer()
 
 
