@@ -36,9 +36,10 @@ browser: ## install Debian's Chromium for the browser tests when it is missing
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: $(VENV)/.installed-test browser ## lint, then the whole suite (also on PostgreSQL when TREFPUNT_TEST_DATABASE_URL is set)
+test: $(VENV)/.installed-test browser ## lint and type-check, then the whole suite (also on PostgreSQL when TREFPUNT_TEST_DATABASE_URL is set)
 	$(BIN)/ruff check trefpunt tests bench
 	$(BIN)/ruff format --check trefpunt tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark needs the app and matplotlib, not the test tools: a fresh clone installs less before it.
@@ -55,9 +56,10 @@ bench: $(VENV)/.installed-bench ## run the benchmark, under 15 min with the inst
 relevance: $(VENV)/.installed-bench ## rank the judged queries: Trefpunt against BM25 (writes bench/relevance/results.md; RELEVANCE_ARGS="--per-query")
 	$(BIN)/python -m bench.relevance $(RELEVANCE_ARGS)
 
-lint: $(VENV)/.installed-test ## ruff check and format check
+lint: $(VENV)/.installed-test ## ruff check and format check, mypy over the catalogue and the search
 	$(BIN)/ruff check trefpunt tests bench
 	$(BIN)/ruff format --check trefpunt tests bench
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test ## format the code
 	$(BIN)/ruff format trefpunt tests bench
