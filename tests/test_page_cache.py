@@ -16,8 +16,8 @@ from trefpunt.catalog.models import Term
 from trefpunt.catalog.records import MaterialRecord
 from trefpunt.catalog.services import save_material
 from trefpunt.db import session_factory
-from trefpunt.page_cache import EXTENSION_KEY, Page, PageCache, catalogue_state
 from trefpunt.search import get_engine
+from trefpunt.web_search import EXTENSION_KEY, Page, PageCache, catalogue_state
 
 KEPT = b"<!-- kept -->"
 PASSWORD = "correct paard batterij"

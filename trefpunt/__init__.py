@@ -7,7 +7,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, db, errors, i18n, page_cache, resources, search, security
+from . import config, db, errors, i18n, resources, search, security, web_search
 from .auth import identity
 from .extensions import csrf
 
@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     db.init_app(app)
     search.init_app(app)
-    page_cache.init_app(app)
+    web_search.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     identity.init_app(app)

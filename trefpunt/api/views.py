@@ -6,14 +6,13 @@ import json
 
 from flask import Blueprint, jsonify, request
 
-from trefpunt import page_cache, resources
+from trefpunt import resources, web_search
 from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
-from trefpunt.search_service import run_search
 
 from .serialize import material_json, result_json
 
@@ -21,9 +20,9 @@ bp = Blueprint("api", __name__)
 
 
 @bp.get("/materials")
-@page_cache.cached()
+@web_search.cached()
 def materials():
-    result, vocabulary = run_search(request.args, strict=True)
+    result, vocabulary = web_search.run_search(request.args, strict=True)
     return jsonify(result_json(result, vocabulary, current_locale()))
 
 

@@ -174,11 +174,12 @@ def vocabulary_version(session: Session) -> int:
     return session.connection().execute(VERSION_QUERY).scalar() or 0
 
 
-def load_vocabulary(session: Session) -> Vocabulary:
+def load_vocabulary(session: Session, *, version: int | None = None) -> Vocabulary:
     """The vocabulary as ``session`` sees it: this process's snapshot while the stored version is unchanged.
 
-    A session that has itself changed the vocabulary in its open transaction reads it afresh and caches
-    nothing: what it sees may yet be rolled back.
+    ``version`` is the stored version when the caller has just read it (a request reads it once, with the
+    journal's head). A session that has itself changed the vocabulary in its open transaction reads it
+    afresh and caches nothing: what it sees may yet be rolled back.
     """
     if session.autoflush:
         session.flush()  # as a query would: a pending term change is then counted and seen
@@ -187,7 +188,8 @@ def load_vocabulary(session: Session) -> Vocabulary:
     engine = session.get_bind().engine  # an Engine's engine is itself
     # Version first: a change committed between the two reads is then at worst cached under the older
     # number, which no later reader asks for.
-    version = vocabulary_version(session)
+    if version is None:
+        version = vocabulary_version(session)
     cached = _snapshots.get(engine)
     if cached is not None and cached[0] == version:
         return cached[1]

@@ -7,7 +7,7 @@ from functools import partial
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
-from trefpunt import page_cache
+from trefpunt import web_search
 from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
@@ -17,7 +17,7 @@ from trefpunt.i18n import current_locale
 from trefpunt.rendering import render_markdown
 from trefpunt.search import get_engine
 
-from . import links, material_page, searching
+from . import links, material_page
 
 bp = Blueprint("public", __name__)
 
@@ -31,8 +31,8 @@ REDIRECT_MAX_AGE = 24 * 3600
 
 @bp.get("/")
 def home():
-    search, vocabulary = searching.parse({"sorteer": ["nieuwste"]})
-    result = searching.answer(replace(search, per_page=NEWEST), vocabulary)
+    search, vocabulary = web_search.parse({"sorteer": ["nieuwste"]})
+    result = web_search.answer(replace(search, per_page=NEWEST), vocabulary)
     base = url_for("public.search")
     return render_template(
         "public/home.html",
@@ -45,16 +45,16 @@ def home():
 
 
 @bp.get("/zoeken")
-@page_cache.cached(FRAGMENT_HEADER)
+@web_search.cached(FRAGMENT_HEADER)
 def search():
-    search, vocabulary = searching.parse(request.args)
+    search, vocabulary = web_search.parse(request.args)
     base = url_for("public.search")
     # A cut query keeps its URL so the page can say it was cut; the share link is canonical anyway.
     if not search.query_was_cut and not links.is_canonical(request.args, search, vocabulary):
         response = redirect(links.request_href(base, search, vocabulary), 301)
         response.cache_control.max_age = REDIRECT_MAX_AGE
         return response
-    result = searching.answer(search, vocabulary)
+    result = web_search.answer(search, vocabulary)
     template = "public/_results.html" if request.headers.get(FRAGMENT_HEADER) else "public/search.html"
     response = make_response(
         render_template(
@@ -63,7 +63,7 @@ def search():
             base=base,
             page=links.search_page(result, vocabulary, base),
             card=_cards(vocabulary),
-            ways_out=[] if result.total else searching.ways_out(result, vocabulary, base),
+            ways_out=[] if result.total else web_search.ways_out(result, vocabulary, base),
             share_url=request.host_url.rstrip("/") + links.request_href(base, search, vocabulary),
         )
     )
@@ -72,12 +72,12 @@ def search():
 
 
 @bp.get(f"/zoeken/{links.ALL_VALUES_PATH}")
-@page_cache.cached()
+@web_search.cached()
 def all_providers():
     """Every provider the search finds, alphabetically, each a link that adds it to (or takes it out of)
     the search: "toon meer" on the search page holds only the most found ones."""
-    search, vocabulary = searching.parse(request.args)
-    result = searching.answer(search, vocabulary)
+    search, vocabulary = web_search.parse(request.args)
+    result = web_search.answer(search, vocabulary)
     base = url_for("public.search")
     return render_template(
         "public/providers.html",
