@@ -107,7 +107,7 @@ def filtered(request: ListRequest, vocabulary: Vocabulary) -> Select:
 
 def list_materials(session: Session, request: ListRequest, vocabulary: Vocabulary, per_page: int) -> ListPage:
     query = filtered(request, vocabulary)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = {
         "gewijzigd": (Material.updated_at.desc(), Material.id.desc()),
         "oudste": (Material.updated_at.asc(), Material.id.asc()),
