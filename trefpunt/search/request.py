@@ -181,12 +181,12 @@ class SearchRequest:
 
         def link(facet_name: str, value: str) -> str:
             facet = vocabulary.facet(facet_name)
-            values = self.filters.get(facet_name)
-            if not values:
+            chosen = self.filters.get(facet_name)
+            if not chosen:
                 before, after = glued[facet_name]
                 return f"{before}{facet.param}={_quote(value)}{after}"
-            values = [v for v in values if v != value] if value in values else [*values, value]
-            values = facet.order(values) if facet.controlled else sorted(set(values))
+            toggled = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+            values = facet.order(toggled) if facet.controlled else sorted(set(toggled))
             before, after = around[facet_name]
             middle = "&".join(f"{facet.param}={_quote(v)}" for v in values)
             return "&".join(p for p in (before, middle, after) if p)

@@ -196,9 +196,9 @@ class IndexStore:
         path = self.root / f"gen-{stamp}-{secrets.token_hex(3)}"
         path.mkdir()
         ix = whoosh_index.create_in(str(path), build_schema(vocabulary))
-        total = session.scalar(
+        total = session.execute(
             select(func.count()).select_from(Material).where(Material.status == Status.PUBLISHED)
-        )
+        ).scalar_one()
         writer = BulkWriter(ix, limitmb=POOL_MB, **WRITER_OPTIONS)
         new_words = NewWords()
         count = 0
