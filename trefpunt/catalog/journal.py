@@ -39,7 +39,7 @@ def journal_head(session: Session) -> int:
 
 
 @event.listens_for(Session, "after_flush")
-def _journal_material_changes(session: Session, _flush_context) -> None:
+def _journal_material_changes(session: Session, _flush_context: object) -> None:
     """Write one journal row per material changed by this flush, in the same transaction."""
     changed: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -34,7 +35,7 @@ class ListRequest:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args, vocabulary: Vocabulary) -> ListRequest:
+    def from_args(cls, args: Mapping[str, str], vocabulary: Vocabulary) -> ListRequest:
         """Read the list's URL state; unknown or malformed values fall back to the default."""
 
         def first(name: str) -> str:
@@ -50,19 +51,20 @@ class ListRequest:
         if facet is None or not facet.controlled or facet.term(key) is None:
             term = ""
         sort = first("sorteer") if first("sorteer") in SORTS else "gewijzigd"
-        page = int(first("pagina")) if first("pagina").isdigit() else 1
+        number = first("pagina")
+        page = int(number) if number.isascii() and number.isdigit() else 1  # '²' is a digit to isdigit()
         return cls(q=first("q")[:200], status=status, term=term, sort=sort, page=max(1, min(page, 10_000)))
 
-    def args(self, **changes) -> dict[str, str]:
-        """Query arguments of this request (with ``changes``), without the defaults."""
-        state = replace(self, **changes)
+    def args(self, *, page: int | None = None) -> dict[str, str]:
+        """Query arguments of this request (on another ``page``), without the defaults."""
+        state = self if page is None else replace(self, page=page)
         pairs = {"q": state.q, "status": state.status, "term": state.term}
         pairs["sorteer"] = "" if state.sort == "gewijzigd" else state.sort
         pairs["pagina"] = "" if state.page == 1 else str(state.page)
         return {k: v for k, v in pairs.items() if v}
 
-    def query_string(self, **changes) -> str:
-        return urlencode(self.args(**changes))
+    def query_string(self, *, page: int | None = None) -> str:
+        return urlencode(self.args(page=page))
 
 
 @dataclass

@@ -21,7 +21,14 @@ from sqlalchemy import (
     insert,
     update,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    SessionTransaction,
+    mapped_column,
+    relationship,
+)
 
 
 def utcnow() -> dt.datetime:
@@ -186,7 +193,7 @@ VOCABULARY_CHANGED = "vocabulary_changed"
 
 
 @event.listens_for(Session, "after_flush")
-def _count_vocabulary_changes(session: Session, _flush_context) -> None:
+def _count_vocabulary_changes(session: Session, _flush_context: object) -> None:
     """Bump the vocabulary version when this flush added, changed or removed a facet, term or synonym."""
     vocabulary = (Facet, Term, Synonym)
     changed = any(isinstance(obj, vocabulary) for obj in (*session.new, *session.deleted)) or any(
@@ -206,7 +213,7 @@ def _count_vocabulary_changes(session: Session, _flush_context) -> None:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _vocabulary_change_ended(session: Session, transaction) -> None:
+def _vocabulary_change_ended(session: Session, transaction: SessionTransaction) -> None:
     # Committed or rolled back: either way the database's version now describes what this session sees.
     if transaction.parent is None:
         session.info.pop(VOCABULARY_CHANGED, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
@@ -56,7 +56,7 @@ class SearchRequest:
     @classmethod
     def from_args(
         cls,
-        args,
+        args: Mapping[str, object],
         vocabulary: Vocabulary,
         *,
         per_page: int = 20,
@@ -118,7 +118,7 @@ class SearchRequest:
         values = [v for v in current if v != value] if value in current else [*current, value]
         return self.with_filter(facet_name, values, vocabulary)
 
-    def with_filter(self, facet_name: str, values, vocabulary: Vocabulary) -> SearchRequest:
+    def with_filter(self, facet_name: str, values: Iterable[str], vocabulary: Vocabulary) -> SearchRequest:
         facet = vocabulary.facet(facet_name)
         ordered = tuple(facet.order(values) if facet.controlled else sorted(set(values)))
         filters = {k: v for k, v in self.filters.items() if k != facet_name}
@@ -199,7 +199,7 @@ def _quote(text: str) -> str:
     return quote_plus(text)
 
 
-def _as_list(value) -> list[str]:
+def _as_list(value: object) -> list[str]:
     if value is None:
         return []
     return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
@@ -91,7 +91,7 @@ def _published_materials(session: Session, ids: list[int] | None = None) -> Iter
         session.expunge_all()
 
 
-def _title_order(row) -> tuple[str, int]:
+def _title_order(row: Row) -> tuple[str, int]:
     return title_sort_key(row.title, row.slug), row.id
 
 
