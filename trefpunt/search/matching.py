@@ -139,7 +139,8 @@ class Matcher:
     def _score(self, parsed: ParsedQuery) -> Scores:
         scores = Scores()
         adds: list[tuple[int, int]] = []
-        for concept, having in zip(parsed.concepts, self.concepts(parsed), strict=True):
+        concepts = list(zip(parsed.concepts, self.concepts(parsed), strict=True))
+        for concept, having in concepts:
             for share, per_field in concept.scoring:
                 found = {name: self.bitmap(query) & having for name, query in per_field.items()}
                 anywhere = 0
@@ -151,7 +152,7 @@ class Matcher:
                         adds.append((found[name], weight(field_weight * share, rarity)))
         # More than any document's sum of weights: one more concept always outranks better places.
         half = sum(amount for _bits, amount in adds) + 1
-        for concept, having in zip(parsed.concepts, self.concepts(parsed), strict=True):
+        for concept, having in concepts:
             in_text = having & self.bitmap(concept.in_text)
             scores.add(in_text, 2 * half)
             scores.add(having & ~in_text, half)
