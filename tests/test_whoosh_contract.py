@@ -25,10 +25,12 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import WrappingMatcher
 
+from trefpunt.catalog.vocabulary import Vocabulary
 from trefpunt.search import analysis
 from trefpunt.search.analysis import RememberedPositions, dutch_analyzer, folding_analyzer
 from trefpunt.search.bulk import BulkWriter
 from trefpunt.search.docsets import DocSets, posting_arrays
+from trefpunt.search.labels import LabelIndex
 from trefpunt.search.matching import Matcher
 from trefpunt.search.schema import facet_field
 
@@ -183,7 +185,7 @@ def test_bitmaps_find_what_whoosh_finds_over_segments_with_deletions(batches, wr
         with ix.searcher() as searcher:
             reader = searcher.reader()
             docs = DocSets(searcher, ["kind"])
-            matcher = Matcher(searcher, docs)
+            matcher = Matcher(searcher, docs, LabelIndex(Vocabulary([]), docs))
             live = set(reader.all_doc_ids())
             assert set(docs.doc_at_rank) == live
 

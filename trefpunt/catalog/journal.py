@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import DateTime, Integer, event, func, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import Base, Material, Term, material_terms
+from .models import Base, Material
 
 
 class MaterialChange(Base):
@@ -42,15 +42,11 @@ def journal_head(session: Session) -> int:
 def _journal_material_changes(session: Session, _flush_context: object) -> None:
     """Write one journal row per material changed by this flush, in the same transaction."""
     changed: set[int] = set()
+    # A relabelled term changes no material's index entry: the index holds term keys, and labels are
+    # read from the vocabulary when searched and shown. Merging a term re-saves its materials.
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Material) and (obj in session.deleted or session.is_modified(obj)):
             changed.add(obj.id)
-        elif isinstance(obj, Term) and obj not in session.new and session.is_modified(obj):
-            # A relabelled term changes the indexed text of every material that carries it.
-            rows = session.connection().execute(
-                select(material_terms.c.material_id).where(material_terms.c.term_id == obj.id)
-            )
-            changed.update(row[0] for row in rows)
     if not changed:
         return
     connection = session.connection()

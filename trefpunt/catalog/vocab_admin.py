@@ -103,7 +103,8 @@ def add_term(
 
 
 def relabel(session: Session, term_id: int, label_nl: str, label_en: str) -> Term:
-    """Rename a term; the materials that carry it are re-indexed through the journal."""
+    """Rename a term. No material is re-indexed: searches and lists take labels from the vocabulary, whose
+    new version reaches every process with its next request."""
     errors = _check_labels(label_nl, label_en)
     if errors:
         raise ValidationError(errors)

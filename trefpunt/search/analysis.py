@@ -282,9 +282,16 @@ def analyze(text: str) -> list[str]:
     return [t.text for t in _dutch()(text)]
 
 
-def analyze_with_offsets(text: str) -> list[tuple[str, int, int]]:
-    """The index terms of ``text`` with the character span of the word each came from."""
-    return [(t.text, t.startchar, t.endchar) for t in _dutch()(text, chars=True)]
+def analyze_words(text: str) -> list[tuple[str, ...]]:
+    """The terms of each word of ``text`` that has any, in order: consecutive words are neighbours in a
+    phrase, as they are in the index."""
+    return [terms for _pos, _match, terms in _dutch()._words(text)]
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """Each word of ``text`` that has index terms: its character span and its terms."""
+    for _pos, match, terms in _dutch()._words(text):
+        yield match.start(), match.end(), terms
 
 
 def read_word(word: str) -> tuple[str, tuple[str, ...]] | None:

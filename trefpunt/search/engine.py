@@ -26,6 +26,7 @@ from .describe import describe
 from .docsets import DocSets, SegmentCache
 from .explain import Explanation, hit_reason, read_words, readings
 from .highlight import fragments, snippet
+from .labels import LabelIndex
 from .matching import Matcher
 from .query import ParsedQuery, build_query
 from .ranking import SCALE
@@ -234,9 +235,12 @@ class SearchEngine:
 
     def _prepared(self, view: _View, vocabulary: Vocabulary) -> tuple[DocSets, Matcher]:
         """The view's document sets and the matcher over them, made on first use."""
-        if view.docsets is None or view.matcher is None:
+        if view.docsets is None:
             view.docsets = DocSets(view.searcher, [f.name for f in vocabulary.facets], self._segments)
-            view.matcher = Matcher(view.searcher, view.docsets)
+        # The labels a word is found in are the vocabulary's: a relabelled term is searched by its new label
+        # at once, with a new matcher (its cached bitmaps held the old labels).
+        if view.matcher is None or view.matcher.labels.vocabulary is not vocabulary:
+            view.matcher = Matcher(view.searcher, view.docsets, LabelIndex(vocabulary, view.docsets))
         return view.docsets, view.matcher
 
     def _run(self, view: _View, request: SearchRequest, vocabulary: Vocabulary, locale: str) -> SearchResult:

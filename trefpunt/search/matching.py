@@ -2,13 +2,14 @@
 
 Whoosh's matchers walk posting lists in Python on every request. A word's document set does not change
 within one generation, so it is read once into a bitmap and combined with AND/OR/NOT from then on.
-Phrases need positions: those few go through whoosh. Ranking adds weighted bitmaps (see ranking.py).
+Phrases need positions: those few go through whoosh. Words in the labels come from the facet values
+(see labels.py). Ranking adds weighted bitmaps (see ranking.py).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import TypeVar, overload
 
 from whoosh import query as wq
@@ -16,9 +17,10 @@ from whoosh.searching import Searcher
 
 from .analysis import read_word
 from .docsets import DocSets, posting_arrays
+from .labels import LabelIndex
 from .query import ParsedQuery
 from .ranking import Scores, idf, weight
-from .schema import TEXT_FIELDS, WORDS_FIELD
+from .schema import LABELS_FIELD, TEXT_FIELDS, WORDS_FIELD
 
 # Bytes of bitmaps kept per searcher: a bitmap costs one bit per document, 12.5 kB at 100,000 materials.
 TERM_CACHE_BYTES = 48 * 2**20
@@ -65,10 +67,11 @@ class BitmapCache:
 class Matcher:
     """Bitmaps of terms, prefixes and whole queries for one searcher, and query scores, in bounded caches."""
 
-    def __init__(self, searcher: Searcher, docs: DocSets):
+    def __init__(self, searcher: Searcher, docs: DocSets, labels: LabelIndex):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.docs = docs
+        self.labels = labels
         self._terms = BitmapCache(TERM_CACHE_BYTES)
         self._scores = BitmapCache(SCORES_CACHE_BYTES)
 
@@ -97,6 +100,8 @@ class Matcher:
             for sub in query.subqueries:
                 result |= self.bitmap(sub)
             return result
+        if isinstance(query, wq.Phrase) and query.fieldname == LABELS_FIELD:
+            return self._cached(("l", tuple(query.words)), lambda: self.labels.phrase(query.words))
         # Phrases: matched by position in whoosh, once per generation.
         return self._cached(
             ("q", repr(query)), lambda: self.docs.bitmap_of_docs(self.searcher.docs_for_query(query))
@@ -164,14 +169,23 @@ class Matcher:
         return self._terms.get(key, compute)
 
     def _term(self, field: str, text: str) -> int:
+        if field == LABELS_FIELD:
+            return self.labels.term(text)
         return self.docs.bitmap_of_arrays(posting_arrays(self.reader, field, text))
+
+    def _terms_starting(self, field: str, prefix: str) -> Iterator[str]:
+        if field == LABELS_FIELD:
+            yield from self.labels.terms_starting(prefix)
+            return
+        for text in self.reader.expand_prefix(field, prefix):
+            yield text.decode("utf-8") if isinstance(text, bytes) else text
 
     def _prefix(self, field: str, prefix: str) -> int:
         """Index terms starting with ``prefix``, and the terms of written words starting with it: a
         lemma need not start as its word does ('schrijft' is indexed as 'schrijven')."""
         terms = set()
-        for text in self.reader.expand_prefix(field, prefix):
-            terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        for text in self._terms_starting(field, prefix):
+            terms.add(text)
             if len(terms) >= MAX_PREFIX_TERMS:
                 break
         for word in self.reader.expand_prefix(WORDS_FIELD, prefix):

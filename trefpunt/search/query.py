@@ -20,7 +20,7 @@ from whoosh import query as wq
 from trefpunt.catalog.vocabulary import SynonymDef
 
 from .analysis import analyze, fold, read_word
-from .schema import LABELS_FIELD, TEXT_FIELDS
+from .schema import OWN_TEXT_FIELDS, TEXT_FIELDS
 
 MAX_CONCEPTS = 12
 MIN_PREFIX = 2
@@ -90,10 +90,6 @@ def _all(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.And(queries)
 
 
-# The fields a material's own words are in: everything but the labels and the provider's name.
-OWN_TEXT = tuple(name for name in TEXT_FIELDS if name != LABELS_FIELD)
-
-
 def in_any_field(make: Callable[[str], wq.Query], fields: Iterable[str] = TEXT_FIELDS) -> wq.Query:
     return _any([make(name) for name in fields])
 
@@ -112,7 +108,7 @@ class _Alternative:
     fields: tuple[str, ...] = tuple(TEXT_FIELDS)
 
     def match(self, own_text_only: bool = False) -> wq.Query:
-        fields = [name for name in self.fields if name in OWN_TEXT] if own_text_only else self.fields
+        fields = [name for name in self.fields if name in OWN_TEXT_FIELDS] if own_text_only else self.fields
         return _all([_term(t, fields) for t in self.terms])
 
     def scoring(self) -> list[Scoring]:
@@ -125,7 +121,7 @@ def _word_alternatives(own: str, parts: tuple[str, ...]) -> list[_Alternative]:
     if parts:
         # A compound's parts found apart must be in the material's own words: 'taal' in a label and
         # 'klas' in the description make no 'taalklas'.
-        alternatives.append(_Alternative(parts, PARTS_SHARE, OWN_TEXT))
+        alternatives.append(_Alternative(parts, PARTS_SHARE, OWN_TEXT_FIELDS))
     return alternatives
 
 
@@ -280,7 +276,7 @@ def _fielded(label: str, per_field: dict[str, wq.Query], terms: tuple[str, ...] 
     return Concept(
         label,
         _any(list(per_field.values())),
-        _any([per_field[name] for name in OWN_TEXT]),
+        _any([per_field[name] for name in OWN_TEXT_FIELDS]),
         ((1.0, per_field),),
         terms=terms,
     )

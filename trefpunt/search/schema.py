@@ -25,6 +25,9 @@ TEXT_FIELDS: dict[str, float] = {
     BODY_FIELD: 1.0,
     LABELS_FIELD: 0.5,
 }
+# The material's own words, indexed as text. The labels are not: the engine finds a word in them through the
+# facet values that carry it (see labels.py).
+OWN_TEXT_FIELDS = tuple(name for name in TEXT_FIELDS if name != LABELS_FIELD)
 WORDS_FIELD = "words"
 
 
@@ -46,7 +49,8 @@ def build_schema(vocabulary: Vocabulary) -> Schema:
         # (see ``NewWords``). Facet labels are left out; the engine takes them from the vocabulary.
         WORDS_FIELD: TEXT(analyzer=folding_analyzer(), phrase=False),
     }
-    for name, boost in TEXT_FIELDS.items():
+    for name in OWN_TEXT_FIELDS:
+        boost = TEXT_FIELDS[name]
         fields[name] = TEXT(analyzer=analyzer, field_boost=boost)
         fields[name].format = RememberedPositions(field_boost=boost)
     for facet in vocabulary.facets:
@@ -71,7 +75,6 @@ def label_words(vocabulary: Vocabulary) -> list[str]:
 
 def document_for(material: Material, vocabulary: Vocabulary) -> dict:
     """The index document of a published material."""
-    labels = [label for term in material.terms for label in (term.label_nl, term.label_en)]
     doc = {
         "id": str(material.id),
         "version": material.version,
@@ -82,7 +85,6 @@ def document_for(material: Material, vocabulary: Vocabulary) -> dict:
         "keywords": " ; ".join(material.keywords or []),
         "summary": material.summary,
         BODY_FIELD: material.description,
-        LABELS_FIELD: " ; ".join([material.provider, *labels]),
         WORDS_FIELD: " ".join(
             [material.title, *(material.keywords or []), material.summary, material.description]
         ),
