@@ -38,20 +38,50 @@ def journal_head(session: Session) -> int:
     return session.scalar(JOURNAL_HEAD_QUERY) or 0
 
 
+# Changed material ids of the session's transaction, written as journal rows just before it commits.
+PENDING = "trefpunt.journal_pending"
+# Any constant: the key of the PostgreSQL advisory lock that orders journal writes by commit.
+JOURNAL_LOCK_KEY = 0x7472_6566
+
+
 @event.listens_for(Session, "after_flush")
-def _journal_material_changes(session: Session, _flush_context: object) -> None:
-    """Write one journal row per material changed by this flush, in the same transaction."""
-    changed: set[int] = set()
+def _note_material_changes(session: Session, _flush_context: object) -> None:
+    """Remember the materials this flush changed; a transaction may flush many times."""
     # A relabelled term changes no material's index entry: the index holds term keys, and labels are
     # read from the vocabulary when searched and shown. Merging a term re-saves its materials.
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Material) and (obj in session.deleted or session.is_modified(obj)):
-            changed.add(obj.id)
+    changed = {
+        obj.id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, Material) and (obj in session.deleted or session.is_modified(obj))
+    }
+    if changed:
+        session.info.setdefault(PENDING, set()).update(changed)
+
+
+@event.listens_for(Session, "before_commit")
+def _journal_material_changes(session: Session) -> None:
+    """Write one journal row per material the transaction changed, as its last statement.
+
+    Sequence order must be commit order, or a reader that has seen seq N could later find a smaller seq
+    appear and miss it. SQLite has one writer at a time anyway; on PostgreSQL writers take a transaction
+    advisory lock here, so they are serialised only from this insert to their commit, not for the whole
+    transaction (an import and an edit no longer wait for each other's work).
+    """
+    if session.in_nested_transaction():
+        return
+    session.flush()  # commit flushes after this hook: note what is still pending first
+    changed = session.info.pop(PENDING, None)
     if not changed:
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        # Serialise journal writers until commit so sequence order is commit order: a reader that has
-        # seen seq N can never later find a smaller seq appear.
-        connection.execute(text("LOCK TABLE material_changes IN EXCLUSIVE MODE"))
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": JOURNAL_LOCK_KEY})
     connection.execute(insert(MaterialChange), [{"material_id": i} for i in sorted(changed)])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_material_changes(session: Session) -> None:
+    # A savepoint rolled back may leave ids of materials it did not change after all: writing them
+    # costs a needless re-index of those materials, never a missed one.
+    if not session.in_nested_transaction():
+        session.info.pop(PENDING, None)
