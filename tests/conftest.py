@@ -1,5 +1,6 @@
 """Every test gets a fresh database (SQLite, and PostgreSQL when TREFPUNT_TEST_DATABASE_URL is set)
-and a fresh, empty index directory: the index is built from the database as in production."""
+and a fresh index built from that database, as `trefpunt serve` builds one before serving (a search never
+builds one itself): both are copies of templates made once per run."""
 
 from __future__ import annotations
 
@@ -27,11 +28,13 @@ DATA = resources.path("catalog_data")
 
 @dataclass
 class Templates:
-    """Migrated databases to copy from: vocabularies only, and the whole seed catalogue."""
+    """Migrated databases to copy from, vocabularies only and the whole seed catalogue, with their indexes."""
 
     backend: str
     vocab_only: str
     seeded: str
+    vocab_only_index: Path
+    seeded_index: Path
 
 
 def _fill(url: str, with_materials: bool) -> None:
@@ -44,6 +47,32 @@ def _fill(url: str, with_materials: bool) -> None:
             seed_vocabularies(session, DATA)
         session.commit()
     engine.dispose()
+
+
+def _build_index(url: str, folder: Path) -> Path:
+    from trefpunt.db import session_factory
+    from trefpunt.search import get_engine
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url, "INDEX_DIR": str(folder)})
+    with session_factory(app)() as session:
+        vocabulary = load_vocabulary(session)
+    get_engine(app).rebuild(vocabulary)
+    get_engine(app).close()
+    session_factory(app).kw["bind"].dispose()
+    return folder
+
+
+def another_server(app, index_dir: Path, **config):
+    """Another server over ``app``'s database with an index of its own, built at start as `trefpunt serve`
+    builds it."""
+    from trefpunt.db import session_factory
+    from trefpunt.search import get_engine
+
+    base = {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": app.config["DATABASE_URL"]}
+    other = create_app({**base, "INDEX_DIR": str(index_dir), **config})
+    with session_factory(other)() as session:
+        get_engine(other).ensure(load_vocabulary(session))
+    return other
 
 
 _admin_engine = None
@@ -68,7 +97,13 @@ def templates(tmp_path_factory) -> dict[str, Templates]:
     vocab, seeded = folder / "vocab.sqlite3", folder / "seeded.sqlite3"
     _fill(f"sqlite:///{vocab}", False)
     _fill(f"sqlite:///{seeded}", True)
-    result["sqlite"] = Templates("sqlite", str(vocab), str(seeded))
+    result["sqlite"] = Templates(
+        "sqlite",
+        str(vocab),
+        str(seeded),
+        _build_index(f"sqlite:///{vocab}", folder / "vocab-index"),
+        _build_index(f"sqlite:///{seeded}", folder / "seeded-index"),
+    )
     created = []
     if PG_ADMIN_URL:
         suffix = uuid.uuid4().hex[:8]
@@ -80,7 +115,12 @@ def templates(tmp_path_factory) -> dict[str, Templates]:
                 created.append(name)
         _fill(_pg_url(names[0]), False)
         _fill(_pg_url(names[1]), True)
-        result["postgresql"] = Templates("postgresql", *names)
+        result["postgresql"] = Templates(
+            "postgresql",
+            *names,
+            _build_index(_pg_url(names[0]), folder / "pg-vocab-index"),
+            _build_index(_pg_url(names[1]), folder / "pg-seeded-index"),
+        )
     yield result
     if created:
         with _pg_admin().connect() as connection:
@@ -119,8 +159,14 @@ def backend(request) -> str:
 
 
 def _make_app(templates, backend, tmp_path, request, *, seeded: bool, **config):
-    url = new_database(templates[backend], tmp_path, seeded=seeded, request=request)
+    template = templates[backend]
+    url = new_database(template, tmp_path, seeded=seeded, request=request)
     instance = tmp_path / "instance"
+    if instance.exists():  # a second app in the same test (an export imported elsewhere)
+        instance = tmp_path / f"instance-{uuid.uuid4().hex[:6]}"
+    shutil.copytree(
+        template.seeded_index if seeded else template.vocab_only_index, instance / "index", symlinks=True
+    )
     app = create_app(
         {
             "TESTING": True,

@@ -20,6 +20,8 @@ from trefpunt.search import SearchRequest, get_engine
 def main() -> None:
     app = create_app(json.loads(sys.argv[1]))
     sessions = session_factory(app)
+    with sessions() as session:
+        get_engine(app).ensure(load_vocabulary(session))  # as `trefpunt serve` does before serving
     print("ready", flush=True)
     for line in sys.stdin:
         command, _, rest = line.strip().partition(" ")

@@ -367,14 +367,13 @@ def test_unknown_routes_and_methods_answer_json_errors(client):
 
 @pytest.fixture
 def app_without_index(app, tmp_path):
-    """A second server over the same database whose index is gone, and which may not rebuild it."""
+    """A second server over the same database whose index is gone (a search never rebuilds it)."""
     other = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
             "DATABASE_URL": app.config["DATABASE_URL"],
             "INDEX_DIR": str(tmp_path / "lost-index"),
-            "SEARCH_AUTO_REBUILD": False,
         }
     )
     yield other

@@ -17,6 +17,7 @@ from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import session_factory
 from trefpunt.search import SearchUnavailable, get_engine
 from trefpunt.search.store import STATE_FILE, IndexStore
+from trefpunt.worker import work_once
 
 HERE = Path(__file__).parent
 
@@ -150,6 +151,7 @@ def test_replaying_the_journal_twice_changes_nothing(app, find):
 
 def test_a_rebuild_killed_half_way_leaves_the_working_index(app, find):
     add_many(app, 300)
+    get_engine(app).catch_up(load_vocabulary_of(app))
     assert find("kwispelboek").total == 300
     store = IndexStore(app.config["INDEX_DIR"])
     serving = store.current_path()
@@ -168,7 +170,7 @@ def test_a_rebuild_killed_half_way_leaves_the_working_index(app, find):
     # The rebuild holds still at its first progress report until it is killed.
     _word, done, total = rebuild.stdout.readline().split()
     assert 0 < int(done) < int(total)
-    assert any(p != serving for p in Path(app.config["INDEX_DIR"]).glob("gen-*")), "not writing yet"
+    (partial,) = [p for p in Path(app.config["INDEX_DIR"]).glob("gen-*") if p != serving]
     rebuild.send_signal(signal.SIGKILL)
     rebuild.wait()
     rebuild.stdin.close()
@@ -179,24 +181,28 @@ def test_a_rebuild_killed_half_way_leaves_the_working_index(app, find):
     assert find("kwispelboek").total == 300
     assert get_engine(app).check(load_vocabulary_of(app)).ok
     assert get_engine(app).rebuild(load_vocabulary_of(app)) == find("").total
+    # The next rebuild removed what the killed one left, and kept the complete generation before it.
+    generations = set(Path(app.config["INDEX_DIR"]).glob("gen-*"))
+    assert generations == {store.current_path(), serving} and partial not in generations
 
 
-def test_a_missing_index_is_rebuilt_and_said_in_the_log(app, find, caplog):
+def test_a_missing_index_leaves_the_open_generation_serving_and_the_worker_rebuilds_it(app, find, caplog):
     assert find("taalklas").total == 1
     store = IndexStore(app.config["INDEX_DIR"])
     os.unlink(Path(app.config["INDEX_DIR"]) / "current")
-    assert find("taalklas").total == 1
-    assert "rebuilding" in caplog.text
+    assert find("taalklas").total == 1  # from the generation this process has open
+    assert "answering from the generation already open" in caplog.text
+    assert store.current_path() is None  # a search never rebuilds
+    assert work_once(app)
     assert store.current_path() is not None
+    get_engine(app).close()
+    assert find("taalklas").total == 1
 
 
 def test_a_damaged_index_is_reported_loudly_never_as_no_results(app, find):
     assert find("taalklas").total == 1
-    app.config["SEARCH_AUTO_REBUILD"] = False
-    engine = get_engine(app)
-    engine.auto_rebuild = False
     generation = IndexStore(app.config["INDEX_DIR"]).current_path()
-    engine.close()  # from here on, as a new process opening the damaged index
+    get_engine(app).close()  # from here on, as a new process opening the damaged index
     for segment_file in generation.glob("MAIN_*"):
         segment_file.write_bytes(b"\0" * 64)
     for toc in generation.glob("*.toc"):
@@ -206,6 +212,8 @@ def test_a_damaged_index_is_reported_loudly_never_as_no_results(app, find):
     response = app.test_client().get("/api/v1/materials?q=taalklas")
     assert response.status_code == 503
     assert response.get_json()["error"]["status"] == 503
+    assert work_once(app)  # the worker rebuilds it
+    assert find("taalklas").total == 1
 
 
 def test_index_check_names_what_is_missing_or_stale(app, find):

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from conftest import another_server
 from sqlalchemy import select
 
-from trefpunt import create_app
 from trefpunt.auth.services import create_user
 from trefpunt.catalog import vocab_admin
 from trefpunt.catalog.models import Term
@@ -156,8 +156,7 @@ def test_the_least_recently_used_pages_go_first_when_the_cache_is_full():
 @pytest.fixture
 def app_without_page_cache(app, tmp_path):
     """A second server on the same catalogue, configured with PAGE_CACHE_SIZE = 0."""
-    config = {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": app.config["DATABASE_URL"]}
-    other = create_app({**config, "INDEX_DIR": str(tmp_path / "index-2"), "PAGE_CACHE_SIZE": 0})
+    other = another_server(app, tmp_path / "index-2", PAGE_CACHE_SIZE=0)
     yield other
     get_engine(other).close()
     session_factory(other).kw["bind"].dispose()

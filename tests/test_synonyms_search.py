@@ -1,8 +1,8 @@
 """An editor adds an everyday word; every server's searches understand it at once, with no rebuild."""
 
 import pytest
+from conftest import another_server
 
-from trefpunt import create_app
 from trefpunt.catalog.synonyms import SynonymData, create_synonym, delete_synonym, find_synonym
 from trefpunt.db import session_factory
 from trefpunt.search import get_engine
@@ -11,8 +11,7 @@ from trefpunt.search import get_engine
 @pytest.fixture
 def second_server(app, tmp_path):
     """Another server on the same catalogue, with an index of its own (as a second machine has)."""
-    config = {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": app.config["DATABASE_URL"]}
-    other = create_app({**config, "INDEX_DIR": str(tmp_path / "index-2")})
+    other = another_server(app, tmp_path / "index-2")
     yield other
     get_engine(other).close()
     session_factory(other).kw["bind"].dispose()

@@ -149,6 +149,11 @@ def search_command(
             request = SearchRequest.from_args(args, vocabulary, strict=True)
         except InvalidParameter as exc:
             raise click.BadParameter(exc.message, param_hint=f"--{exc.param}") from exc
+        # The operator's own search: build a missing index and catch it up fully first (a web search
+        # does neither; the worker does).
+        if get_engine().ensure(vocabulary):
+            click.echo("Zoekindex ontbrak of was beschadigd en is opnieuw gebouwd.", err=True)
+        get_engine().catch_up(vocabulary)
         try:
             if explain:
                 explanation = get_engine().explain(session, request, vocabulary)
@@ -334,6 +339,23 @@ def synonyms_import(path: Path) -> None:
         f"Synoniemen: {len(report.created)} nieuw, {len(report.updated)} gewijzigd, "
         f"{len(report.unchanged)} ongewijzigd."
     )
+
+
+@main.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Keep the search index up with the database and run queued imports, until stopped."""
+    import signal
+    import threading
+    from contextlib import suppress
+
+    from .worker import run
+
+    _release_connections_on_exit()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with suppress(KeyboardInterrupt):
+        run(current_app._get_current_object(), stop)  # type: ignore[attr-defined]
 
 
 @main.command("serve")

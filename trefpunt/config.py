@@ -21,9 +21,6 @@ DEFAULTS: dict[str, object] = {
     "DATABASE_URL": None,
     # Folder that holds this process's search index generations. Each server has its own.
     "INDEX_DIR": None,
-    # When the index is missing or damaged, rebuild it on the spot (logged as a warning) instead of
-    # answering 503. Switch off for very large catalogues and run `trefpunt index rebuild` yourself.
-    "SEARCH_AUTO_REBUILD": True,
     # Results per page in the public search and the API.
     "SEARCH_PER_PAGE": 20,
     # Longer queries are cut to this many characters (the parser's cost grows with length).

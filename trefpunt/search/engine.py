@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,11 +35,22 @@ from .request import SearchRequest
 from .result import FacetResult, FacetValue, Hit, SearchResult
 from .schema import label_words
 from .spelling import Spelling
-from .store import CheckReport, IndexProblem, IndexStore, journal_head
+from .store import CheckReport, IndexBusy, IndexMissing, IndexProblem, IndexStore, journal_head
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "trefpunt.search"
+# Materials a search applies from the journal before answering, when nobody else is writing the index:
+# an edit or two shows at once; an import of thousands is left to the worker.
+REQUEST_CATCH_UP = 100
+# How long a search waits for another writer's slice to finish, so that a change just made shows in it;
+# with the slices below, both together stay within about a second.
+REQUEST_LOCK_WAIT = 0.5
+# The worker's slice: each one is committed (a killed worker loses at most one) and short, so a search
+# waiting for the lock gets it soon.
+WORKER_CATCH_UP = 200
+# A journal this far behind (and behind by more than half the index) is rebuilt rather than replayed.
+REBUILD_AFTER = 5000
 
 
 def N_(message: str) -> str:
@@ -66,10 +78,9 @@ class _View:
 
 
 class SearchEngine:
-    def __init__(self, index_dir: str | Path, session_factory: sessionmaker, *, auto_rebuild: bool = True):
+    def __init__(self, index_dir: str | Path, session_factory: sessionmaker):
         self.store = IndexStore(index_dir)
         self.session_factory = session_factory
-        self.auto_rebuild = auto_rebuild
         self._view: _View | None = None
         self._segments = SegmentCache()
         self._lock = threading.RLock()
@@ -100,6 +111,30 @@ class SearchEngine:
         with self.session_factory() as session:
             return self.store.catch_up(session, vocabulary)
 
+    def maintain(
+        self, vocabulary: Vocabulary, progress: Callable[[int, int], None] | None = None
+    ) -> str | None:
+        """One step of the worker's loop: rebuild a missing, damaged or far-behind index (the current one
+        serving meanwhile), else apply one slice of the journal. Says what it did, None when nothing."""
+        with self.session_factory() as session:
+            try:
+                self.store.open()
+                behind = self.store.behind(session)
+            except IndexProblem as problem:
+                log.warning("search index unusable (%s); rebuilding it", problem)
+                self.store.rebuild(session, vocabulary, progress)
+                return "rebuilt"
+            if not behind:
+                return None
+            if behind > max(REBUILD_AFTER, self.store.size() // 2):
+                self.store.rebuild(session, vocabulary, progress)
+                return "rebuilt"
+            try:
+                self.store.catch_up(session, vocabulary, limit=WORKER_CATCH_UP, lock_timeout=1.0)
+            except IndexBusy:
+                return None  # a search or another worker is at it
+            return "caught up"
+
     def close(self) -> None:
         """Close the open searcher (its files); the next search opens a new one."""
         with self._lock:
@@ -118,8 +153,7 @@ class SearchEngine:
         **i18n: Callable[..., str],
     ) -> SearchResult:
         """Answer ``request`` with published materials, facet counts, a suggestion and a description."""
-        with self._lock:
-            view = self._fresh_view(session, vocabulary)
+        with self._reading(session, vocabulary) as view:
             result = self._run(view, request, vocabulary, locale)
             if result.correction and not result.total and not request.literal:
                 # Nothing found as typed, and the respelled words find something: show that at once,
@@ -135,8 +169,7 @@ class SearchEngine:
         """How ``request``'s words were read and, for each hit of its page, where it has them."""
         result = self.search(session, request, vocabulary)
         parsed = build_query(result.request.q, vocabulary.synonyms)
-        with self._lock:
-            view = self._fresh_view(session, vocabulary)
+        with self._reading(session, vocabulary) as view:
             docs, matcher = self._prepared(view, vocabulary)
             reasons = []
             for hit in result.hits:
@@ -151,8 +184,7 @@ class SearchEngine:
 
         Cached per index generation: it only changes when the index does.
         """
-        with self._lock:
-            view = self._fresh_view(session, vocabulary)
+        with self._reading(session, vocabulary) as view:
             key = (material.id, limit)
             if key not in view.similar:
                 view.similar[key] = self._similar(view, material, vocabulary, limit)
@@ -175,8 +207,7 @@ class SearchEngine:
 
     def count(self, session: Session, request: SearchRequest, vocabulary: Vocabulary) -> int:
         """How many published materials ``request`` finds, without ranking, facets or loading hits."""
-        with self._lock:
-            view = self._fresh_view(session, vocabulary)
+        with self._reading(session, vocabulary) as view:
             docs, matcher = self._prepared(view, vocabulary)
             parsed = build_query(request.q, vocabulary.synonyms)
             return self._select(docs, matcher, parsed, request)[2].bit_count()
@@ -199,28 +230,52 @@ class SearchEngine:
             result &= bits
         return matching, selections, result
 
-    def _fresh_view(self, session: Session, vocabulary: Vocabulary) -> _View:
-        head = journal_head(session)
-        view = self._view
-        if view is not None and view.seq >= head and view.path == self.store.current_path():
-            return view
-        try:
-            return self._reopen(head, vocabulary)
-        except IndexProblem as problem:
-            if not self.auto_rebuild:
-                raise SearchUnavailable(str(problem)) from problem
-            log.warning("search index unusable (%s); rebuilding it now", problem)
-            try:
-                self.rebuild(vocabulary)
-                return self._reopen(head, vocabulary)
-            except IndexProblem as again:
-                raise SearchUnavailable(str(again)) from again
+    @contextmanager
+    def _reading(self, session: Session, vocabulary: Vocabulary) -> Iterator[_View]:
+        """The generation to answer from, held for this thread while it reads.
 
-    def _reopen(self, head: int, vocabulary: Vocabulary) -> _View:
-        path, ix, seq = self.store.open()
-        if seq < head:
-            self.catch_up(vocabulary)
+        A search never rebuilds the index and never waits long for the writer lock: it catches up a little
+        (outside the thread lock, so other threads keep searching), and when the journal is far ahead or
+        another writer keeps the lock, answers from the generation it has while the worker (``trefpunt
+        worker``) catches up.
+        """
+        head = journal_head(session)
+        self._keep_up(head, vocabulary)
+        with self._lock:
+            yield self._fresh_view(head)
+
+    def _keep_up(self, head: int, vocabulary: Vocabulary) -> None:
+        view = self._view
+        if view is not None and view.seq >= head:
+            return
+        if self.store.applied() >= head:
+            return
+        try:
+            with self.session_factory() as session:
+                self.store.catch_up(
+                    session, vocabulary, limit=REQUEST_CATCH_UP, lock_timeout=REQUEST_LOCK_WAIT
+                )
+        except IndexBusy:
+            pass  # another process or the worker is writing: it will get there
+        except IndexMissing:
+            pass  # _fresh_view says so
+        except Exception as exc:  # a full disk, a damaged generation: answer from what we have
+            log.warning("search index could not catch up (%s); answering from the generation it has", exc)
+
+    def _fresh_view(self, head: int) -> _View:
+        view = self._view
+        path = self.store.current_path()
+        if view is not None and view.path == path and view.seq >= head:
+            return view
+        if view is not None and view.path == path and view.seq >= self.store.applied():
+            return view  # nothing newer on disk yet
+        try:
             path, ix, seq = self.store.open()
+        except IndexProblem as problem:
+            if view is None:
+                raise SearchUnavailable(str(problem)) from problem
+            log.warning("search index unusable (%s); answering from the generation already open", problem)
+            return view
         previous, self._view = self._view, _View(path, seq, ix.searcher())
         if previous is not None:
             previous.searcher.close()
@@ -408,9 +463,7 @@ def _card(view: _View, doc: int, vocabulary: Vocabulary) -> MaterialCard:
 def init_app(app: Flask) -> None:
     from trefpunt.db import session_factory
 
-    app.extensions[EXTENSION_KEY] = SearchEngine(
-        app.config["INDEX_DIR"], session_factory(app), auto_rebuild=app.config["SEARCH_AUTO_REBUILD"]
-    )
+    app.extensions[EXTENSION_KEY] = SearchEngine(app.config["INDEX_DIR"], session_factory(app))
 
 
 def get_engine(app: Flask | None = None) -> SearchEngine:

@@ -4,11 +4,14 @@ Layout of ``INDEX_DIR``::
 
     current -> gen-20261124T061502-3f9a   (symlink, replaced atomically)
     gen-.../                              (whoosh files + state.json: the journal seq it has applied and
-                                           the fingerprint of the code that built it, see fingerprint.py)
+                                           the fingerprint of the code that built it, see fingerprint.py;
+                                           building.lock, held while a rebuild writes it)
     write.lock                            (one writer at a time across processes)
 
 A crash at any point leaves ``current`` on a complete generation whose state.json never claims more than
 it holds (it is written after whoosh's commit); the journal replays the rest, and replaying is idempotent.
+A generation without state.json whose building.lock nobody holds is what a killed rebuild left: the next
+rebuild removes it, and never the current generation or the complete one before it.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import secrets
 import shutil
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,10 +49,10 @@ log = logging.getLogger(__name__)
 CURRENT = "current"
 STATE_FILE = "state.json"
 LOCK_FILE = "write.lock"
+BUILDING_FILE = "building.lock"
 BATCH = 500
 # Memory for postings waiting to be written (about 24 bytes each); beyond it they are spilled to disk.
 POOL_MB = 64
-KEEP_GENERATIONS = 2
 # Segments as separate files, not one compound file: whoosh-reloaded opens each part of a compound file
 # by copying it into memory (BytesIO over the mmap), which at 100,000 materials put 230 MB in every
 # process and cost 1.3 s on every reopen after an edit. Posting blocks uncompressed: zlib took a third of
@@ -67,6 +70,11 @@ class IndexMissing(IndexProblem):
 
 class IndexBroken(IndexProblem):
     pass
+
+
+class IndexBusy(IndexProblem):
+    """Another process (or thread) holds the writer lock: it is catching the index up or swapping in a
+    rebuild. A search then answers from the generation it has instead of waiting."""
 
 
 def _published_materials(session: Session, ids: list[int] | None = None) -> Iterator[Material]:
@@ -89,6 +97,41 @@ def _published_materials(session: Session, ids: list[int] | None = None) -> Iter
         }
         yield from (by_id[i] for i in batch if i in by_id)
         session.expunge_all()
+
+
+@contextmanager
+def _building(path: Path) -> Iterator[None]:
+    """Mark ``path`` as being built for as long as this process builds it (a lock dies with its process)."""
+    with open(path / BUILDING_FILE, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _being_built(path: Path) -> bool:
+    if (path / STATE_FILE).exists():
+        return False
+    marker = path / BUILDING_FILE
+    if not marker.exists():
+        return False  # never marked: left by a rebuild that died before it began
+    with open(marker) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False
+
+
+def _first_materials(rows: Sequence[Row], limit: int) -> Sequence[Row]:
+    """The journal rows up to the one that names the ``limit``-th distinct material."""
+    seen: set[int] = set()
+    for index, row in enumerate(rows):
+        seen.add(row.material_id)
+        if len(seen) > limit:
+            return rows[:index]
+    return rows
 
 
 def _title_order(row: Row) -> tuple[str, int]:
@@ -164,8 +207,8 @@ class IndexStore:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise IndexProblem(
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(
                             f"index writer lock in {self.root} held for over {timeout}s"
                         ) from None
                     time.sleep(0.01)
@@ -191,10 +234,25 @@ class IndexStore:
         replayed by the catch-up that runs under the lock just before the swap.
         """
         self.root.mkdir(parents=True, exist_ok=True)
+        self._remove_old_generations()  # what a killed rebuild left
         seq = journal_head(session)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         path = self.root / f"gen-{stamp}-{secrets.token_hex(3)}"
         path.mkdir()
+        with _building(path):
+            count = self._build(session, vocabulary, path, seq, progress)
+        self._remove_old_generations()
+        log.info("search index rebuilt: %s documents in %s", count, path.name)
+        return path, count
+
+    def _build(
+        self,
+        session: Session,
+        vocabulary: Vocabulary,
+        path: Path,
+        seq: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> int:
         ix = whoosh_index.create_in(str(path), build_schema(vocabulary))
         total = session.execute(
             select(func.count()).select_from(Material).where(Material.status == Status.PUBLISHED)
@@ -217,9 +275,7 @@ class IndexStore:
         with self.write_lock():
             self._apply_journal(session, vocabulary, path)
             self._swap(path)
-        self._remove_old_generations()
-        log.info("search index rebuilt: %s documents in %s", count, path.name)
-        return path, count
+        return count
 
     def _swap(self, path: Path) -> None:
         tmp = self.root / f".{CURRENT}.{os.getpid()}"
@@ -229,23 +285,64 @@ class IndexStore:
         os.replace(tmp, self.root / CURRENT)
 
     def _remove_old_generations(self) -> None:
-        # The previous generation is kept: another process may still be reading it.
+        """Keep the current generation and the newest complete one before it (another process may still be
+        reading it); remove the rest, and what a killed rebuild left, but never a generation being built."""
         current = self.current_path()
         generations = sorted(p for p in self.root.glob("gen-*") if p.is_dir())
-        keep = {current} | set(generations[-KEEP_GENERATIONS:])
+        previous = [p for p in generations if p != current and (p / STATE_FILE).exists()][-1:]
         for old in generations:
-            if old not in keep:
-                shutil.rmtree(old, ignore_errors=True)
+            if old == current or old in previous or _being_built(old):
+                continue
+            shutil.rmtree(old, ignore_errors=True)
 
-    def catch_up(self, session: Session, vocabulary: Vocabulary) -> int:
-        """Apply journal entries the current generation has not seen; return its new seq."""
-        with self.write_lock():
+    def catch_up(
+        self,
+        session: Session,
+        vocabulary: Vocabulary,
+        *,
+        limit: int | None = None,
+        lock_timeout: float = 60.0,
+    ) -> int:
+        """Apply journal entries the current generation has not seen, at most ``limit`` materials of them
+        (the oldest first); return the seq it has now applied.
+
+        Each call commits what it applied and records the seq, so catching up a long journal in slices
+        keeps its progress across calls, processes and crashes, and never applies an entry twice.
+        """
+        with self.write_lock(lock_timeout):
             path = self.current_path()
             if path is None:
                 raise IndexMissing(f"no search index in {self.root}: run `trefpunt index rebuild`")
-            return self._apply_journal(session, vocabulary, path)
+            return self._apply_journal(session, vocabulary, path, limit)
 
-    def _apply_journal(self, session: Session, vocabulary: Vocabulary, path: Path) -> int:
+    def applied(self) -> int:
+        """The journal seq the current generation has applied (-1 without a usable one)."""
+        path = self.current_path()
+        if path is None:
+            return -1
+        try:
+            return int(self.state(path)["seq"])
+        except (IndexProblem, KeyError, ValueError):
+            return -1
+
+    def size(self) -> int:
+        """Documents in the current generation (0 without a usable one)."""
+        try:
+            _path, ix, _seq = self.open()
+        except IndexProblem:
+            return 0
+        return ix.doc_count()
+
+    def behind(self, session: Session) -> int:
+        """How many journal entries the current generation has yet to apply (0 without an index)."""
+        applied = self.applied()
+        if applied < 0:
+            return 0
+        return session.scalar(select(func.count()).where(MaterialChange.seq > applied)) or 0
+
+    def _apply_journal(
+        self, session: Session, vocabulary: Vocabulary, path: Path, limit: int | None = None
+    ) -> int:
         applied = int(self.state(path)["seq"])
         rows = session.execute(
             select(MaterialChange.seq, MaterialChange.material_id)
@@ -254,6 +351,8 @@ class IndexStore:
         ).all()
         if not rows:
             return applied
+        if limit is not None:
+            rows = _first_materials(rows, limit)
         ids = sorted({row.material_id for row in rows})
         ix = whoosh_index.open_dir(str(path))
         with ix.reader() as before:
