@@ -85,9 +85,12 @@ def parse(args, *, strict: bool = False) -> tuple[SearchRequest, Vocabulary]:
 
 
 def answer(search: SearchRequest, vocabulary: Vocabulary) -> SearchResult:
-    return get_engine().search(
+    result = get_engine().search(
         get_session(), search, vocabulary, locale=current_locale(), gettext=gettext, ngettext=ngettext
     )
+    if result.behind:
+        g.search_behind = True  # see ``cached``: a page from a lagging index is not kept
+    return result
 
 
 def run_search(args, *, strict: bool = False) -> tuple[SearchResult, Vocabulary]:
@@ -225,7 +228,9 @@ def cached(*vary_headers: str) -> Callable:
             if page is not None:
                 return page.response()
             response = make_response(view(*args, **kwargs))
-            if response.status_code == 200 and "Set-Cookie" not in response.headers:
+            # A page answered while the index catches up is right now but not for this state: not kept.
+            keep = not g.get("search_behind")
+            if keep and response.status_code == 200 and "Set-Cookie" not in response.headers:
                 headers = tuple((k, v) for k, v in response.headers.items() if k != "Content-Length")
                 cache.put(state, key, Page(response.get_data(), response.status_code, headers))
             return response

@@ -7,8 +7,10 @@ reopens. So a change committed anywhere is visible to the next search everywhere
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -112,7 +114,11 @@ class SearchEngine:
             return self.store.catch_up(session, vocabulary)
 
     def maintain(
-        self, vocabulary: Vocabulary, progress: Callable[[int, int], None] | None = None
+        self,
+        vocabulary: Vocabulary,
+        progress: Callable[[int, int], None] | None = None,
+        *,
+        rebuild_after: int = REBUILD_AFTER,
     ) -> str | None:
         """One step of the worker's loop: rebuild a missing, damaged or far-behind index (the current one
         serving meanwhile), else apply one slice of the journal. Says what it did, None when nothing."""
@@ -126,7 +132,7 @@ class SearchEngine:
                 return "rebuilt"
             if not behind:
                 return None
-            if behind > max(REBUILD_AFTER, self.store.size() // 2):
+            if behind > max(rebuild_after, self.store.size() // 2):
                 self.store.rebuild(session, vocabulary, progress)
                 return "rebuilt"
             try:
@@ -153,7 +159,7 @@ class SearchEngine:
         **i18n: Callable[..., str],
     ) -> SearchResult:
         """Answer ``request`` with published materials, facet counts, a suggestion and a description."""
-        with self._reading(session, vocabulary) as view:
+        with self._reading(session, vocabulary) as (view, head):
             result = self._run(view, request, vocabulary, locale)
             if result.correction and not result.total and not request.literal:
                 # Nothing found as typed, and the respelled words find something: show that at once,
@@ -162,6 +168,7 @@ class SearchEngine:
                 corrected.corrected_from = request.q
                 corrected.notices = result.notices + corrected.notices
                 result = corrected
+            result.behind = view.seq < head
         result.description = describe(result.request, result.total, vocabulary, locale=locale, **i18n)
         return result
 
@@ -169,7 +176,7 @@ class SearchEngine:
         """How ``request``'s words were read and, for each hit of its page, where it has them."""
         result = self.search(session, request, vocabulary)
         parsed = build_query(result.request.q, vocabulary.synonyms)
-        with self._reading(session, vocabulary) as view:
+        with self._reading(session, vocabulary) as (view, _head):
             docs, matcher = self._prepared(view, vocabulary)
             reasons = []
             for hit in result.hits:
@@ -184,7 +191,7 @@ class SearchEngine:
 
         Cached per index generation: it only changes when the index does.
         """
-        with self._reading(session, vocabulary) as view:
+        with self._reading(session, vocabulary) as (view, _head):
             key = (material.id, limit)
             if key not in view.similar:
                 view.similar[key] = self._similar(view, material, vocabulary, limit)
@@ -207,7 +214,7 @@ class SearchEngine:
 
     def count(self, session: Session, request: SearchRequest, vocabulary: Vocabulary) -> int:
         """How many published materials ``request`` finds, without ranking, facets or loading hits."""
-        with self._reading(session, vocabulary) as view:
+        with self._reading(session, vocabulary) as (view, _head):
             docs, matcher = self._prepared(view, vocabulary)
             parsed = build_query(request.q, vocabulary.synonyms)
             return self._select(docs, matcher, parsed, request)[2].bit_count()
@@ -231,8 +238,8 @@ class SearchEngine:
         return matching, selections, result
 
     @contextmanager
-    def _reading(self, session: Session, vocabulary: Vocabulary) -> Iterator[_View]:
-        """The generation to answer from, held for this thread while it reads.
+    def _reading(self, session: Session, vocabulary: Vocabulary) -> Iterator[tuple[_View, int]]:
+        """The generation to answer from, held for this thread while it reads, and the journal head.
 
         A search never rebuilds the index and never waits long for the writer lock: it catches up a little
         (outside the thread lock, so other threads keep searching), and when the journal is far ahead or
@@ -242,7 +249,7 @@ class SearchEngine:
         head = journal_head(session)
         self._keep_up(head, vocabulary)
         with self._lock:
-            yield self._fresh_view(head)
+            yield self._fresh_view(head), head
 
     def _keep_up(self, head: int, vocabulary: Vocabulary) -> None:
         view = self._view
@@ -250,6 +257,17 @@ class SearchEngine:
             return
         if self.store.applied() >= head:
             return
+        # A writer given up on a full disk leaves its files to be closed when it is dropped, here: not
+        # warned about, and not later in the middle of another request.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            problem = self._catch_up_briefly(vocabulary)
+            if problem:
+                gc.collect()
+        if problem:
+            log.warning("search index could not catch up (%s); answering from the generation it has", problem)
+
+    def _catch_up_briefly(self, vocabulary: Vocabulary) -> str | None:
         try:
             with self.session_factory() as session:
                 self.store.catch_up(
@@ -260,7 +278,8 @@ class SearchEngine:
         except IndexMissing:
             pass  # _fresh_view says so
         except Exception as exc:  # a full disk, a damaged generation: answer from what we have
-            log.warning("search index could not catch up (%s); answering from the generation it has", exc)
+            return repr(exc)
+        return None
 
     def _fresh_view(self, head: int) -> _View:
         view = self._view

@@ -75,6 +75,9 @@ class SearchResult:
     correction: str | None = None
     corrected_from: str | None = None
     description: str = ""
+    # Answered from an index generation that has not yet applied every committed change (the worker is
+    # catching up): right for now, but not to be kept as the answer for this catalogue state.
+    behind: bool = False
 
     @property
     def pages(self) -> int:

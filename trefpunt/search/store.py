@@ -43,6 +43,7 @@ from trefpunt.catalog.vocabulary import Vocabulary
 from .bulk import BulkWriter
 from .fingerprint import index_fingerprint
 from .schema import NewWords, build_schema, document_for, title_sort_key
+from .whoosh_internals import abandon
 
 log = logging.getLogger(__name__)
 
@@ -365,7 +366,7 @@ class IndexStore:
                     writer.add_document(**new_words.only_new(document_for(material, vocabulary)))
                 writer.commit()
             except BaseException:
-                writer.cancel()
+                abandon(writer)
                 raise
         self._write_state(path, rows[-1].seq)
         return rows[-1].seq

@@ -9,6 +9,8 @@ promise and that a release may change without notice:
   document numbers as deltas), ``_byteids``, ``_next_block()``, and that a segment with deletions wraps
   its matcher in a ``WrappingMatcher`` whose ``child`` is the unfiltered one (``reset()`` back to its start).
 - ``deleted_docs`` reads a segment reader's ``deleted_docs_set``.
+- ``abandon`` gives up a ``SegmentWriter`` whose ``cancel()`` failed: it releases ``writelock`` and
+  destroys ``_tempstorage`` itself, as ``SegmentWriter._finish`` would have.
 - ``PooledSegmentWriter`` swaps ``SegmentWriter.pool`` for a pool of our own (a ``PostingPool``: ``add``,
   ``iter_postings``, ``cleanup``) and overrides ``SegmentWriter._flush_segment``, handing the field writer
   an object that answers ``doc_field_length`` in place of the per-document reader.
@@ -25,6 +27,7 @@ change this module, not its callers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from typing import Any, Protocol
 
 import numpy as np
@@ -110,3 +113,26 @@ class PooledSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
         if reader:
             reader.close()
+
+
+def abandon(writer: SegmentWriter) -> None:
+    """Give up a writer after a failed write, so that this process can write the index again.
+
+    On a full disk ``cancel()`` fails too: it first flushes the segment's open files, and never gets to
+    releasing the writer lock, after which every later writer in the process met ``LockError`` even once
+    space was freed. The half-written segment's files are not in any table of contents; the next commit
+    removes them.
+    """
+    try:
+        writer.cancel()
+        return
+    except Exception:  # the same full disk, or a writer its commit had half closed
+        pass
+    for close in (writer.perdocwriter.close, writer.fieldwriter.close, writer.pool.cleanup):
+        with suppress(Exception):
+            close()
+    try:
+        writer._tempstorage.destroy()
+    finally:
+        if writer.writelock is not None:
+            writer.writelock.release()
