@@ -21,13 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.fields import ID, KEYWORD, Schema
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
 from trefpunt.catalog.models import Material, Status
 from trefpunt.catalog.vocabulary import PROVIDER_FACET, Vocabulary, load_vocabulary
 from trefpunt.db import make_engine
+from trefpunt.search.analysis import dutch_analyzer
 from trefpunt.search.query import build_query
-from trefpunt.search.schema import build_schema, document_for, facet_field
+from trefpunt.search.schema import LABELS_FIELD, TEXT_FIELDS, build_schema, document_for, facet_field
 
 from .progress import Bar
 from .queries import Case
@@ -45,11 +46,19 @@ def schema(vocabulary: Vocabulary) -> Schema:
     result["title"].stored = True
     result["summary"].stored = True
     result.add("slug", ID(stored=True))
+    # Trefpunt finds label words through its facet bitmaps; the naive way indexes them as text.
+    result.add(LABELS_FIELD, TEXT(analyzer=dutch_analyzer(), field_boost=TEXT_FIELDS[LABELS_FIELD]))
     for facet in vocabulary.facets:
         result.remove(facet_field(facet.name))
         stored = ID(stored=True) if facet.name == PROVIDER_FACET else KEYWORD(stored=True, lowercase=False)
         result.add(facet_field(facet.name), stored)
     return result
+
+
+def label_text(material: Material) -> str:
+    """The provider's name and the material's facet labels, Dutch and English."""
+    labels = [label for term in material.terms for label in (term.label_nl, term.label_en)]
+    return " ; ".join([material.provider, *labels])
 
 
 def build(database_url: str, path: Path) -> float:
@@ -69,6 +78,7 @@ def build(database_url: str, path: Path) -> float:
                 for material in session.scalars(query.options(selectinload(Material.terms))):
                     document = document_for(material, vocabulary)
                     document.pop("words", None)
+                    document[LABELS_FIELD] = label_text(material)
                     writer.add_document(slug=material.slug, **document)
                     bar.step()
                 session.expunge_all()
