@@ -16,10 +16,9 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
-    current = PasswordField(
-        _l("Huidig wachtwoord"), validators=[DataRequired(_l("Vul uw huidige wachtwoord in."))]
-    )
+class OwnPasswordForm(FlaskForm):
+    """The first password an editor chooses, after logging in with a one-time password."""
+
     new = PasswordField(
         _l("Nieuw wachtwoord"),
         validators=[
@@ -32,6 +31,15 @@ class PasswordForm(FlaskForm):
     repeat = PasswordField(
         _l("Nieuw wachtwoord nogmaals"),
         validators=[EqualTo("new", _l("De twee nieuwe wachtwoorden zijn niet gelijk."))],
+    )
+    next = HiddenField()
+
+
+class PasswordForm(OwnPasswordForm):
+    """Changing one's password: the current one first."""
+
+    current = PasswordField(
+        _l("Huidig wachtwoord"), validators=[DataRequired(_l("Vul uw huidige wachtwoord in."))]
     )
 
 

@@ -7,12 +7,16 @@ from urllib.parse import urlsplit
 
 from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from trefpunt.auth.models import User
 from trefpunt.db import get_session
 from trefpunt.extensions import login_manager
 
-from . import services
+from . import sessions
+
+# Blueprints whose pages wait until an editor who logged in with a one-time password has chosen their own.
+OWN_PASSWORD_FIRST = ("editor",)
 
 
 @dataclass(frozen=True)
@@ -23,15 +27,17 @@ class Editor:
     email: str
     name: str
     role: str
+    # The login's token (``sessions``): what the cookie carries, and what logging out ends.
     token: str
+    must_change_password: bool = False
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
     @classmethod
-    def of(cls, user: User) -> Editor:
-        return cls(user.id, user.email, user.name, user.role, services.session_token(user))
+    def of(cls, user: User, token: str) -> Editor:
+        return cls(user.id, user.email, user.name, user.role, token, user.must_change_password)
 
     def get_id(self) -> str:
         return self.token
@@ -51,11 +57,21 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load)
     login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_own_password_first)
 
 
 def _load(token: str) -> Editor | None:
-    user = services.user_for_token(get_session(), token)
-    return Editor.of(user) if user is not None else None
+    user = sessions.user_for(get_session(), token)
+    return Editor.of(user, token) if user is not None else None
+
+
+def _own_password_first():
+    """Send an editor who logged in with a one-time password to choose their own before anything else."""
+    if request.blueprint not in OWN_PASSWORD_FIRST:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.password", next=request.full_path.rstrip("?")))
+    return None
 
 
 def _unauthorized():

@@ -9,16 +9,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 
+def _has_own_password(user) -> bool:
+    # A login opened with a one-time password may do nothing until the editor has chosen their own.
+    return bool(user.is_authenticated and not user.must_change_password)
+
+
 def can_edit_materials(user) -> bool:
-    return bool(user.is_authenticated and user.role in ("editor", "admin"))
+    return _has_own_password(user) and user.role in ("editor", "admin")
 
 
 def can_manage_users(user) -> bool:
-    return bool(user.is_authenticated and user.role == "admin")
+    return _has_own_password(user) and user.role == "admin"
 
 
 def can_manage_vocabularies(user) -> bool:
-    return bool(user.is_authenticated and user.role == "admin")
+    return _has_own_password(user) and user.role == "admin"
 
 
 def requires(permission):

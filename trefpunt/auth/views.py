@@ -6,14 +6,15 @@ import datetime as dt
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from trefpunt.catalog.errors import ValidationError
 from trefpunt.db import get_session
 
-from . import limiting, services
-from .forms import LoginForm, PasswordForm
+from . import limiting, services, sessions
+from .forms import LoginForm, OwnPasswordForm, PasswordForm
 from .identity import Editor, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -46,35 +47,69 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(target)
     form.next.data = target
-    error, status = None, 200
-    if form.validate_on_submit():
-        db = get_session()
-        outcome = services.attempt_login(
-            db, form.email.data, form.password.data, address=request.remote_addr, limit=login_limit()
-        )
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form, error=None)
+    db = get_session()
+    outcome = services.attempt_login(
+        db, form.email.data, form.password.data, address=request.remote_addr, limit=login_limit()
+    )
+    if outcome.user is None:
         db.commit()
-        if outcome.user is not None:
-            # A fresh session at login: nothing an attacker planted in the old cookie carries over.
-            session.clear()
-            login_user(Editor.of(outcome.user))
-            return redirect(target)
-        if outcome.block is not None:
-            error, status = _block_message(outcome.block), 429
-        else:
-            error, status = _("Het e-mailadres of het wachtwoord klopt niet."), 401
-    return render_template("auth/login.html", form=form, error=error), status
+        return _refused(form, outcome)
+    _start_login(db, outcome.user)
+    if outcome.user.must_change_password:
+        return redirect(url_for("auth.password", next=target))
+    return redirect(target)
+
+
+def _start_login(db, user) -> None:
+    """Open a login for ``user`` in a fresh session: nothing an attacker planted in the old cookie carries
+    over, and the old cookie's login (if any) no longer counts."""
+    token = sessions.start(db, user)
+    db.commit()
+    session.clear()
+    login_user(Editor.of(user, token))
+
+
+def _refused(form: LoginForm, outcome: services.LoginOutcome):
+    if outcome.block is not None:
+        page = render_template("auth/login.html", form=form, error=_block_message(outcome.block))
+        return page, 429, {"Retry-After": str(outcome.block.seconds)}
+    if outcome.one_time_password_spent:
+        error = _(
+            "Dit eenmalige wachtwoord is al gebruikt en werkt niet nog een keer. "
+            "Vraag een beheerder om een nieuw wachtwoord."
+        )
+    else:
+        error = _("Het e-mailadres of het wachtwoord klopt niet.")
+    return render_template("auth/login.html", form=form, error=error), 401
 
 
 def _block_message(block: limiting.Block) -> str:
-    return _(
-        "Er is te vaak een verkeerd wachtwoord ingevuld. Om uw account te beschermen kunt u het over "
-        "%(minutes)s minuten opnieuw proberen.",
-        minutes=block.minutes,
+    if block.reason == "address":
+        return ngettext(
+            "Vanaf uw adres is te vaak een verkeerd wachtwoord ingevuld. "
+            "U kunt het over %(num)s minuut opnieuw proberen.",
+            "Vanaf uw adres is te vaak een verkeerd wachtwoord ingevuld. "
+            "U kunt het over %(num)s minuten opnieuw proberen.",
+            block.minutes,
+        )
+    return ngettext(
+        "Voor dit account is kort geleden een verkeerd wachtwoord ingevuld. "
+        "Om het te beschermen kunt u het over %(num)s seconde opnieuw proberen.",
+        "Voor dit account is kort geleden een verkeerd wachtwoord ingevuld. "
+        "Om het te beschermen kunt u het over %(num)s seconden opnieuw proberen.",
+        block.seconds,
     )
 
 
 @bp.post("/uitloggen")
 def logout():
+    if current_user.is_authenticated:
+        # Ending the login in the database is what makes a copied cookie useless, on every server.
+        db = get_session()
+        sessions.end(db, current_user.token)
+        db.commit()
     logout_user()
     session.clear()
     flash(_("U bent uitgelogd."), "info")
@@ -84,20 +119,27 @@ def logout():
 @bp.route("/wachtwoord", methods=["GET", "POST"])
 @login_required
 def password():
-    form = PasswordForm()
+    first = current_user.must_change_password
+    form = OwnPasswordForm() if first else PasswordForm()
+    target = safe_next(form.next.data or request.args.get("next"), url_for("editor.materials"))
+    form.next.data = target
     if form.validate_on_submit():
         db = get_session()
         user = services.get_user(db, current_user.id)
         try:
-            services.change_password(db, user, form.current.data, form.new.data)
+            if first:
+                services.choose_own_password(db, user, form.new.data)
+            else:
+                services.change_password(db, user, form.current.data, form.new.data)
         except ValidationError as error:
+            db.rollback()
             for problem in error.errors:
-                getattr(form, problem.field).errors.append(problem.message)
+                getattr(form, problem.field).errors.append(_(problem.message))
         else:
-            db.commit()
-            # The session token changed with the password: log in again under the new one.
-            session.clear()
-            login_user(Editor.of(user))
+            # Every login of the account ended with the new password; this browser gets a fresh one.
+            _start_login(db, user)
             flash(_("Uw wachtwoord is gewijzigd."), "success")
-            return redirect(url_for("editor.materials"))
-    return render_template("auth/password.html", form=form)
+            return redirect(target)
+    return render_template(
+        "auth/password.html", form=form, first=first, min_length=services.MIN_PASSWORD_LENGTH
+    )

@@ -1,4 +1,6 @@
-"""Accounts (admins): invite an editor with a one-time password, reset it, deactivate or reactivate."""
+"""Accounts (admins): invite an editor with a one-time password, reset it, deactivate or reactivate.
+
+A one-time password opens one login, which must choose its own password first (``trefpunt.auth``)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,18 @@ from trefpunt.db import get_session
 from .blueprint import bp
 
 
-def _users_page(form: InviteForm, *, created=None, password: str | None = None, status: int = 200):
+def _users_page(
+    form: InviteForm, *, created=None, password: str | None = None, reset: bool = False, status: int = 200
+):
     users = accounts.list_users(get_session())
     return render_template(
-        "editor/users.html", users=users, form=form, created=created, password=password, roles=ROLE_LABELS
+        "editor/users.html",
+        users=users,
+        form=form,
+        created=created,
+        password=password,
+        reset=reset,
+        roles=ROLE_LABELS,
     ), status
 
 
@@ -51,9 +61,10 @@ def invite():
 @requires(can_manage_users)
 def reset_password(user_id: int):
     session = get_session()
+    # The account's logins end with it, in every worker and on every server.
     user, password = accounts.reset_password(session, user_id)
     session.commit()
-    return _users_page(InviteForm(formdata=None), created=user, password=password)
+    return _users_page(InviteForm(formdata=None), created=user, password=password, reset=True)
 
 
 @bp.post("/gebruikers/<int:user_id>/<any(uitschakelen, inschakelen):action>")
