@@ -37,11 +37,12 @@ DEFAULTS: dict[str, object] = {
     "TRUSTED_PROXIES": 0,
     # Largest request body (uploads) in bytes.
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
-    # Failed logins allowed per account, and separately per client address, within the window below;
-    # further tries are refused until the oldest failure leaves the window. Counted in the database,
+    # Failed logins allowed per client address (for any accounts) within the window below; further tries
+    # from it are refused until the oldest failure leaves the window. An account is not locked: after three
+    # failures in a row its next try waits 1, 2, 4 ... seconds, at most a minute. Counted in the database,
     # so all server processes agree.
-    "LOGIN_MAX_FAILURES": 5,
-    # Length of that window in minutes.
+    "LOGIN_MAX_FAILURES": 20,
+    # Length of that window in minutes (also how long an account's failures in a row are remembered).
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     # Materials per page in the editors' list under /beheer.
     "EDITOR_PER_PAGE": 50,
