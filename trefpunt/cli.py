@@ -253,6 +253,9 @@ def user_login(email: str, role: str, url: str) -> None:
         accounts.set_or_create(session, email, password, role)
         session.commit()
     click.echo(f"Redacteur-login: {url.rstrip('/')}/beheer  e-mail: {email}  eenmalig wachtwoord: {password}")
+    click.echo(
+        "Het wachtwoord werkt één keer; daarna kiest u een eigen. Open logins van het account zijn beëindigd."
+    )
 
 
 @main.command("import")

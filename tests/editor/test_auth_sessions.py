@@ -166,6 +166,7 @@ class TestOneTimePasswords:
         result = app.test_cli_runner().invoke(main, ["user", "login", "nieuw@example.org"])
         assert result.exit_code == 0, result.output
         password = re.search(r"eenmalig wachtwoord: (\S+)", result.output).group(1)
+        assert "werkt één keer" in result.output
         client = app.test_client()
         login = {"email": "nieuw@example.org", "password": password}
         assert client.post("/auth/inloggen", data=login).headers["Location"].startswith("/auth/wachtwoord")
