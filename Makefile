@@ -7,7 +7,7 @@ PORT ?= 5000
 EDITOR_EMAIL ?= redacteur@trefpunt.local
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench relevance lint format clean browser translations
+.PHONY: help run test soak bench relevance lint format clean browser translations
 
 help: ## show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ test: $(VENV)/.installed-test browser ## lint and type-check, then the whole sui
 	$(BIN)/ruff format --check trefpunt tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+soak: $(VENV)/.installed-test ## the long runs at full scale: a 100,000-material import on serving instances (also on PostgreSQL when TREFPUNT_TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest -m soak $(PYTEST_ARGS)
 
 # The benchmark needs the app and matplotlib, not the test tools: a fresh clone installs less before it.
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/activate
