@@ -8,12 +8,8 @@ from the generation they have and apply at most a few changes themselves.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
-import time
-from pathlib import Path
 
 from flask import Flask
 
@@ -25,24 +21,13 @@ log = logging.getLogger(__name__)
 
 # Seconds between looks at the journal when there was nothing to do.
 IDLE_SECONDS = 0.5
-PROGRESS_FILE = "rebuild-progress.json"
 
 
 def work_once(app: Flask) -> bool:
     """One round: a slice of index work and one queued job; True when there was anything to do."""
-    did = False
-    engine = get_engine(app)
     with session_factory(app)() as session:
         vocabulary = load_vocabulary(session)
-    progress_file = Path(app.config["INDEX_DIR"]) / PROGRESS_FILE
-
-    def progress(done: int, total: int) -> None:
-        _write_progress(progress_file, done, total)
-
-    try:
-        did = engine.maintain(vocabulary, progress) is not None
-    finally:
-        progress_file.unlink(missing_ok=True)
+    did = get_engine(app).maintain(vocabulary) is not None
     return _run_next_job(app) or did
 
 
@@ -66,18 +51,3 @@ def run(app: Flask, stop: threading.Event | None = None) -> None:
             busy = False
         if not busy:
             stop.wait(IDLE_SECONDS)
-
-
-def rebuild_progress(index_dir: str | Path) -> tuple[int, int] | None:
-    """(done, total) of a rebuild the worker is running now, for the editors' status line."""
-    try:
-        state = json.loads((Path(index_dir) / PROGRESS_FILE).read_text())
-        return int(state["done"]), int(state["total"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _write_progress(path: Path, done: int, total: int) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps({"done": done, "total": total, "at": time.time()}))
-    os.replace(tmp, path)

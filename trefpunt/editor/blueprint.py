@@ -8,7 +8,9 @@ from flask_wtf.csrf import CSRFError
 
 from trefpunt.auth.permissions import can_edit_materials
 from trefpunt.auth.views import csrf_refused
+from trefpunt.db import get_session
 from trefpunt.extensions import login_manager
+from trefpunt.search import get_engine
 
 bp = Blueprint("editor", __name__)
 
@@ -19,6 +21,12 @@ def require_editor():
     if not can_edit_materials(current_user):
         return login_manager.unauthorized()
     return None
+
+
+@bp.context_processor
+def index_status() -> dict:
+    # Called by the layout, so only pages that show it ask: editors see when searches lag behind.
+    return {"index_status": lambda: get_engine().status(get_session())}
 
 
 bp.register_error_handler(CSRFError, csrf_refused)

@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 
 from trefpunt.catalog.cards import MaterialCard
 from trefpunt.catalog.models import Material
-from trefpunt.catalog.vocabulary import FacetDef, Vocabulary
+from trefpunt.catalog.vocabulary import FacetDef, FacetName, Vocabulary
 
 from .analysis import is_dutch_word
 from .describe import describe
@@ -79,6 +79,17 @@ class _View:
     spelling: tuple[Vocabulary, Spelling] | None = None
 
 
+@dataclass(frozen=True)
+class IndexStatus:
+    missing: bool
+    behind: int
+    rebuilding: tuple[int, int] | None
+
+    @property
+    def current(self) -> bool:
+        return not (self.missing or self.behind or self.rebuilding)
+
+
 class SearchEngine:
     def __init__(self, index_dir: str | Path, session_factory: sessionmaker):
         self.store = IndexStore(index_dir)
@@ -112,6 +123,14 @@ class SearchEngine:
     def catch_up(self, vocabulary: Vocabulary) -> int:
         with self.session_factory() as session:
             return self.store.catch_up(session, vocabulary)
+
+    def status(self, session: Session) -> IndexStatus:
+        """What editors are told about the index: missing, rebuilding, or how far behind."""
+        return IndexStatus(
+            missing=self.store.applied() < 0,
+            behind=self.store.behind(session),
+            rebuilding=self.store.rebuilding(),
+        )
 
     def maintain(
         self,
@@ -199,8 +218,8 @@ class SearchEngine:
 
     def _similar(self, view: _View, material: Material, vocabulary: Vocabulary, limit: int) -> list[int]:
         docs, matcher = self._prepared(view, vocabulary)
-        candidates = docs.union("skill", material.term_keys("skill"))
-        audience = docs.union("audience", material.term_keys("audience"))
+        candidates = docs.union(FacetName.SKILL, material.term_keys(FacetName.SKILL))
+        audience = docs.union(FacetName.AUDIENCE, material.term_keys(FacetName.AUDIENCE))
         if candidates & audience:
             candidates &= audience
         candidates &= ~docs.bitmap_of_docs(view.searcher.document_numbers(id=str(material.id)))

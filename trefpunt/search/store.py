@@ -51,6 +51,7 @@ CURRENT = "current"
 STATE_FILE = "state.json"
 LOCK_FILE = "write.lock"
 BUILDING_FILE = "building.lock"
+PROGRESS_FILE = "progress.json"
 BATCH = 500
 # Memory for postings waiting to be written (about 24 bytes each); beyond it they are spilled to disk.
 POOL_MB = 64
@@ -123,6 +124,21 @@ def _being_built(path: Path) -> bool:
         except BlockingIOError:
             return True
         return False
+
+
+def _noting_progress(
+    path: Path, progress: Callable[[int, int], None] | None
+) -> Callable[[int, int], None]:
+    """``progress``, also noted in the generation being built, for whoever asks how far a rebuild is."""
+
+    def note(done: int, total: int) -> None:
+        tmp = path / f".{PROGRESS_FILE}"
+        tmp.write_text(json.dumps({"done": done, "total": total}))
+        os.replace(tmp, path / PROGRESS_FILE)
+        if progress:
+            progress(done, total)
+
+    return note
 
 
 def _first_materials(rows: Sequence[Row], limit: int) -> Sequence[Row]:
@@ -255,6 +271,7 @@ class IndexStore:
         progress: Callable[[int, int], None] | None,
     ) -> int:
         ix = whoosh_index.create_in(str(path), build_schema(vocabulary))
+        note = _noting_progress(path, progress)
         total = session.execute(
             select(func.count()).select_from(Material).where(Material.status == Status.PUBLISHED)
         ).scalar_one()
@@ -265,8 +282,8 @@ class IndexStore:
             for material in _published_materials(session):
                 writer.add_document(**new_words.only_new(document_for(material, vocabulary)))
                 count += 1
-                if progress and (count % 100 == 0 or count == total):
-                    progress(count, total)
+                if count % 100 == 0 or count == total:
+                    note(count, total)
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -325,6 +342,17 @@ class IndexStore:
             return int(self.state(path)["seq"])
         except (IndexProblem, KeyError, ValueError):
             return -1
+
+    def rebuilding(self) -> tuple[int, int] | None:
+        """(done, total) of a rebuild running now, in any process."""
+        for path in sorted(self.root.glob("gen-*"), reverse=True):
+            if _being_built(path):
+                try:
+                    noted = json.loads((path / PROGRESS_FILE).read_text())
+                    return int(noted["done"]), int(noted["total"])
+                except (OSError, ValueError, KeyError, TypeError):
+                    return 0, 0
+        return None
 
     def size(self) -> int:
         """Documents in the current generation (0 without a usable one)."""
