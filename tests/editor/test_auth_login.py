@@ -136,6 +136,13 @@ def test_changing_the_password_ends_other_sessions(app, editor, auth):
     assert auth.login(password=new).status_code == 302
 
 
+def test_the_change_password_page_says_other_devices_will_be_logged_out(editor):
+    page = editor.get("/auth/wachtwoord")
+    assert page.status_code == 200
+    assert "Na het wijzigen wordt u op al uw andere apparaten uitgelogd." in text_of(page)
+    assert 'name="current"' in page.get_data(as_text=True)
+
+
 def test_changing_the_password_needs_the_current_one(editor):
     new = "een heel nieuw wachtwoord"
     response = editor.post("/auth/wachtwoord", data={"current": "fout fout fout", "new": new, "repeat": new})
