@@ -29,3 +29,10 @@ def test_a_search_page_asks_for_the_vocabulary_version_once(app):
     for path in ("/zoeken?q=lezen", "/api/v1/materials?q=lezen"):
         statements = statements_of(app, path)
         assert sum("vocabulary_version" in s for s in statements) == 1, path
+
+
+def test_a_search_page_reads_the_journal_head_once(app):
+    app.test_client().get("/zoeken?q=rekenen")
+    for path in ("/zoeken?q=schrijven", "/api/v1/materials?q=schrijven"):
+        statements = statements_of(app, path)
+        assert sum("material_changes" in s for s in statements) == 1, (path, statements)

@@ -86,7 +86,13 @@ def parse(args, *, strict: bool = False) -> tuple[SearchRequest, Vocabulary]:
 
 def answer(search: SearchRequest, vocabulary: Vocabulary) -> SearchResult:
     result = get_engine().search(
-        get_session(), search, vocabulary, locale=current_locale(), gettext=gettext, ngettext=ngettext
+        get_session(),
+        search,
+        vocabulary,
+        locale=current_locale(),
+        head=request_state().journal_head,
+        gettext=gettext,
+        ngettext=ngettext,
     )
     if result.behind:
         g.search_behind = True  # see ``cached``: a page from a lagging index is not kept
@@ -100,7 +106,7 @@ def run_search(args, *, strict: bool = False) -> tuple[SearchResult, Vocabulary]
 
 
 def total(search: SearchRequest, vocabulary: Vocabulary) -> int:
-    return get_engine().count(get_session(), search, vocabulary)
+    return get_engine().count(get_session(), search, vocabulary, head=request_state().journal_head)
 
 
 @dataclass(frozen=True)

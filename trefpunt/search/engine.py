@@ -175,10 +175,14 @@ class SearchEngine:
         vocabulary: Vocabulary,
         *,
         locale: str = "nl",
+        head: int | None = None,
         **i18n: Callable[..., str],
     ) -> SearchResult:
-        """Answer ``request`` with published materials, facet counts, a suggestion and a description."""
-        with self._reading(session, vocabulary) as (view, head):
+        """Answer ``request`` with published materials, facet counts, a suggestion and a description.
+
+        ``head`` is the journal head when the caller has read it already (a web request reads the
+        catalogue's state once)."""
+        with self._reading(session, vocabulary, head) as (view, head):
             result = self._run(view, request, vocabulary, locale)
             if result.correction and not result.total and not request.literal:
                 # Nothing found as typed, and the respelled words find something: show that at once,
@@ -231,9 +235,11 @@ class SearchEngine:
             ranks = docs.ranks_in_title_order(candidates, limit)
         return [docs.doc_at_rank[r] for r in ranks]
 
-    def count(self, session: Session, request: SearchRequest, vocabulary: Vocabulary) -> int:
+    def count(
+        self, session: Session, request: SearchRequest, vocabulary: Vocabulary, *, head: int | None = None
+    ) -> int:
         """How many published materials ``request`` finds, without ranking, facets or loading hits."""
-        with self._reading(session, vocabulary) as (view, _head):
+        with self._reading(session, vocabulary, head) as (view, _head):
             docs, matcher = self._prepared(view, vocabulary)
             parsed = build_query(request.q, vocabulary.synonyms)
             return self._select(docs, matcher, parsed, request)[2].bit_count()
@@ -257,7 +263,9 @@ class SearchEngine:
         return matching, selections, result
 
     @contextmanager
-    def _reading(self, session: Session, vocabulary: Vocabulary) -> Iterator[tuple[_View, int]]:
+    def _reading(
+        self, session: Session, vocabulary: Vocabulary, head: int | None = None
+    ) -> Iterator[tuple[_View, int]]:
         """The generation to answer from, held for this thread while it reads, and the journal head.
 
         A search never rebuilds the index and never waits long for the writer lock: it catches up a little
@@ -265,7 +273,8 @@ class SearchEngine:
         another writer keeps the lock, answers from the generation it has while the worker (``trefpunt
         worker``) catches up.
         """
-        head = journal_head(session)
+        if head is None:
+            head = journal_head(session)
         self._keep_up(head, vocabulary)
         with self._lock:
             yield self._fresh_view(head), head
