@@ -101,8 +101,9 @@ def test_the_openapi_document_is_valid_json_schema_throughout():
     assert SPEC["openapi"].startswith("3.1.")
 
 
-def test_the_document_is_served_with_the_address_it_was_fetched_from(client):
-    response = client.get("/api/v1/openapi.json", base_url="https://trefpunt.example.nl")
+def test_the_document_names_the_sites_public_address_whatever_host_it_was_fetched_from(app, client):
+    app.config["PUBLIC_BASE_URL"] = "https://trefpunt.example.nl"
+    response = client.get("/api/v1/openapi.json", base_url="http://forged.example")
     served = documented(response, "/openapi.json")
     assert served["servers"] == [{"url": "https://trefpunt.example.nl/api/v1"}]
     assert {k: v for k, v in served.items() if k != "servers"} == {

@@ -75,7 +75,7 @@ def test_the_material_page_suggests_similar_materials_and_can_be_shared(client):
     similar = page.by_id("vergelijkbaar-titel").parent.all("a", cls="tp-card__link")
     assert 1 <= len(similar) <= 4
     assert "/leermiddel/steffie-digid" not in [a["href"] for a in similar]
-    assert page.by_id("deellink")["value"] == "http://localhost/leermiddel/steffie-digid"
+    assert page.by_id("deellink")["value"] == "http://127.0.0.1:5000/leermiddel/steffie-digid"
 
 
 def test_the_material_page_describes_itself_to_machines_as_a_learning_resource(client):
@@ -86,7 +86,7 @@ def test_the_material_page_describes_itself_to_machines_as_a_learning_resource(c
     assert data["@context"] == "https://schema.org" and data["@type"] == "LearningResource"
     assert data["name"] == "Oefenen.nl"
     assert data["url"] == "https://oefenen.nl"
-    assert data["mainEntityOfPage"] == "http://localhost/leermiddel/oefenen-nl"
+    assert data["mainEntityOfPage"] == "http://127.0.0.1:5000/leermiddel/oefenen-nl"
     assert data["provider"] == {"@type": "Organization", "name": "Stichting Expertisecentrum Oefenen.nl"}
     assert {"@type": "EducationalAudience", "audienceType": "Laaggeletterden (NT1)"} in data["audience"]
     assert data["learningResourceType"] == ["Online oefenprogramma"]

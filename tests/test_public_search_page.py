@@ -194,7 +194,7 @@ def test_the_language_lives_in_a_cookie_not_in_the_search_address(client):
     assert page.one("html")["lang"] == "en"
     assert "Older adults" in page.by_id("facet-doelgroep").text
     # What people share carries no language: the colleague reads it in their own.
-    assert page.by_id("deellink")["value"] == "http://localhost/zoeken?q=digid"
+    assert page.by_id("deellink")["value"] == "http://127.0.0.1:5000/zoeken?q=digid"
     assert value_link(page, "doelgroep", "ouderen")["href"] == "/zoeken?q=digid&doelgroep=ouderen"
     # The choice is remembered for the next page.
     assert visit(client, "/zoeken?q=digid&doelgroep=ouderen").one("html")["lang"] == "en"
@@ -214,7 +214,7 @@ def test_the_language_switch_keeps_the_page_and_replaces_an_earlier_choice(clien
 def test_the_share_field_holds_the_full_canonical_address_and_the_copy_button_waits_for_javascript(client):
     page = visit(client, "/zoeken?q=digid&doelgroep=ouderen")
     field = page.by_id("deellink")
-    assert field["value"] == "http://localhost/zoeken?q=digid&doelgroep=ouderen"
+    assert field["value"] == "http://127.0.0.1:5000/zoeken?q=digid&doelgroep=ouderen"
     assert "readonly" in field.attrs and "name" not in field.attrs
     assert page.one("label", **{"for": "deellink"}).text
     button = page.one("button", data_copy_link=True)
@@ -229,7 +229,7 @@ def test_the_script_can_fetch_just_the_results_region(client):
     region = dom(response)
     assert not region.has("html") and not region.has("form")
     root = region.one("div", data_results=True)
-    assert root["data-url"] == "http://localhost/zoeken?q=digid&doelgroep=ouderen"
+    assert root["data-url"] == "http://127.0.0.1:5000/zoeken?q=digid&doelgroep=ouderen"
     assert root["data-announce"] == region.by_id("resultaten-titel").text
     assert "checked" in checkbox(region, "doelgroep", "ouderen").attrs
     # A redirect keeps the header, so a non-canonical request still ends in a fragment.
@@ -242,11 +242,11 @@ def test_the_script_can_fetch_just_the_results_region(client):
 def test_the_print_handout_writes_the_addresses_out(client):
     page = visit(client, "/zoeken?q=digid")
     header = page.one("p", cls="tp-print-header")
-    assert "http://localhost/zoeken?q=digid" in header.text
+    assert "http://127.0.0.1:5000/zoeken?q=digid" in header.text
     addresses = [p.text for p in page.all("p", cls="tp-card__addresses")]
     assert len(addresses) == len(hit_slugs(page)) >= 5
     assert any("https://" in a for a in addresses)
-    assert all("http://localhost/leermiddel/" in a for a in addresses)
+    assert all("http://127.0.0.1:5000/leermiddel/" in a for a in addresses)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, db, errors, i18n, resources, search, security, web_search
+from . import addresses, config, db, errors, guard, i18n, resources, search, security, web_search
 from .auth import identity
 from .extensions import csrf
 
@@ -21,9 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(resources.path("static")),
     )
     config.load(app, test_config)
-    if app.config["TRUSTED_PROXIES"]:
-        proxies = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    guard.init_app(app)
     db.init_app(app)
     search.init_app(app)
     web_search.init_app(app)
@@ -31,9 +29,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     identity.init_app(app)
     security.init_app(app)
+    addresses.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from ``TRUSTED_PROXIES`` proxies' X-Forwarded-For/-Proto.
+
+    Applied last, outermost, so everything inside sees the scheme the visitor used. X-Forwarded-Host is
+    not read: no address is built from a host name the request brings (see ``addresses``).
+    """
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_blueprints(app: Flask) -> None:

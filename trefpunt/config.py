@@ -6,16 +6,30 @@ Every key is documented here; ``tests/test_docs.py`` fails when a key is used bu
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Config, Flask
+
+# The public address when PUBLIC_BASE_URL is unset: where `make run` and `trefpunt serve` listen.
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 DEFAULTS: dict[str, object] = {
-    # Signs session cookies and CSRF tokens. When unset, a random key is made once and kept in the
-    # instance folder, so sessions survive restarts and every worker of one instance agrees on it.
+    # Signs session cookies and CSRF tokens; every server of one site needs the same key (a login made
+    # on one is then known to all). Set it here, as TREFPUNT_SECRET_KEY, or in SECRET_KEY_FILE. When
+    # none is set, a random key is made once and kept in the instance folder (readable by its owner
+    # only), so sessions survive restarts and every worker of one server agrees on it.
     "SECRET_KEY": None,
+    # A file that holds the secret key (a mounted secret, say), read at start; it wins over the
+    # instance folder's key but not over SECRET_KEY itself.
+    "SECRET_KEY_FILE": None,
+    # The site's public address, scheme and host (and port): https://trefpunt.example.nl. Every absolute
+    # link (canonical links, the share field, JSON-LD, the API document's server) starts with it, never
+    # with the Host header a request brings. Unset: http://127.0.0.1:5000, where `make run` serves.
+    "PUBLIC_BASE_URL": None,
     # SQLAlchemy URL of the catalogue database. Default: SQLite file in the instance folder.
     # PostgreSQL: postgresql+psycopg://user@host/dbname
     "DATABASE_URL": None,
@@ -29,11 +43,14 @@ DEFAULTS: dict[str, object] = {
     "SEARCH_MAX_PAGE": 500,
     # Language of the interface when the visitor has not chosen one.
     "BABEL_DEFAULT_LOCALE": "nl",
-    # Send the session cookie over HTTPS only. Switch on behind TLS.
+    # Mark cookies Secure (HTTPS only) even on requests that arrive as plain HTTP. Not needed when the
+    # app sees HTTPS itself or through TRUSTED_PROXIES: every answer over HTTPS marks its cookies Secure
+    # and sends HSTS anyway. Switch on when TLS ends at a proxy that does not send X-Forwarded-Proto.
     "SESSION_COOKIE_SECURE": False,
     # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto. Behind one proxy,
-    # set 1: otherwise every visitor seems to come from the proxy, and login limiting by address would
-    # block everybody at once. Leave 0 when clients connect directly (the headers could be forged).
+    # set 1: otherwise every visitor seems to come from the proxy, login limiting by address would block
+    # everybody at once, and HTTPS would go unnoticed (no HSTS, no Secure cookies). Leave 0 when clients
+    # connect directly (the headers could be forged).
     "TRUSTED_PROXIES": 0,
     # Largest request body (uploads) in bytes.
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
@@ -74,24 +91,78 @@ def load(app: Flask, test_config: dict | None) -> None:
 
     instance = Path(app.instance_path)
     if not app.config["DATABASE_URL"]:
-        instance.mkdir(parents=True, exist_ok=True)
-        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'trefpunt.sqlite3'}"
+        database = _private_file(_private_folder(instance) / "trefpunt.sqlite3")
+        app.config["DATABASE_URL"] = f"sqlite:///{database}"
     if not app.config["INDEX_DIR"]:
         app.config["INDEX_DIR"] = str(instance / "index")
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _instance_secret(instance)
+    app.config["SECRET_KEY"] = _secret(app.config, instance)
+    app.config["PUBLIC_BASE_URL"] = public_base_url(app.config["PUBLIC_BASE_URL"])
+
+
+class ConfigError(ValueError):
+    """A setting the app cannot start with; the message says which and why."""
+
+
+def public_base_url(value: object) -> str:
+    """The public address without its trailing slash; only ``http(s)://host[:port]`` is accepted."""
+    url = str(value or DEFAULT_BASE_URL).rstrip("/")
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        valid = False
+    if not valid or parts.path or parts.query or parts.fragment or parts.username or " " in url:
+        raise ConfigError(
+            f"PUBLIC_BASE_URL '{value}' is geen bruikbaar adres: geef schema en host, zoals "
+            "https://trefpunt.example.nl (zonder pad)"
+        )
+    return url
+
+
+def _secret(config: Config, instance: Path) -> str:
+    if config["SECRET_KEY"]:
+        # From the environment a key of digits arrives parsed as a number.
+        return str(config["SECRET_KEY"])
+    if not config["SECRET_KEY_FILE"]:
+        return _instance_secret(instance)
+    path = Path(config["SECRET_KEY_FILE"])
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"SECRET_KEY_FILE {path} is niet te lezen: {error}") from error
+    if not key:
+        raise ConfigError(f"SECRET_KEY_FILE {path} is leeg")
+    return key
+
+
+def _private_folder(path: Path) -> Path:
+    """``path``, made readable by its owner only when it is new (an existing folder is left as it is)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _private_file(path: Path) -> Path:
+    """``path``, created empty and readable by its owner only when it is missing.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so they are private too.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def _instance_secret(instance: Path) -> str:
-    instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
+    path = _private_folder(instance) / "secret_key"
     if not path.exists():
-        # O_EXCL: two workers starting at once must not each write a different key.
+        # Written aside, then linked into place: two workers starting at once must not each keep a
+        # different key, nor read the file before its key is in it.
+        draft = path.with_name(f".secret_key.{os.getpid()}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(secrets.token_hex(32))
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, path)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
+        finally:
+            draft.unlink()
     return path.read_text().strip()

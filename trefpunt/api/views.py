@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, jsonify, request
 
 from trefpunt import resources, web_search
+from trefpunt.addresses import external_url_for
 from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
@@ -39,5 +40,5 @@ def material(slug: str):
 @bp.get("/openapi.json")
 def openapi():
     spec = json.loads((resources.PACKAGE / "api" / "openapi.json").read_text(encoding="utf-8"))
-    spec["servers"] = [{"url": request.host_url.rstrip("/") + "/api/v1"}]
+    spec["servers"] = [{"url": external_url_for("api.materials").removesuffix("/materials")}]
     return jsonify(spec)

@@ -10,14 +10,15 @@ from trefpunt.catalog import revisions as history
 from trefpunt.catalog.errors import Conflict, ValidationError
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import get_session
+from trefpunt.inputs import parse_int
 
 from .blueprint import bp
 from .materials import saved_message
 
 
 def _number(name: str, default: int, numbers: list[int]) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and int(value) in numbers else default
+    number = parse_int(request.args.get(name), default)
+    return number if number in numbers else default
 
 
 @bp.get("/leermiddel/<slug>/geschiedenis")
@@ -46,14 +47,14 @@ def history_page(slug: str):
 
 
 def _restore(session, slug: str, number: int):
-    version = request.form.get("version", "")
+    version = request.form.get("version")
     try:
         saved = history.restore(
             session,
             slug,
             number,
             author=current_user.email,
-            expected_version=int(version) if version.isdigit() else -1,
+            expected_version=parse_int(version, -1),
         )
     except (ValidationError, Conflict) as error:
         session.rollback()

@@ -13,6 +13,7 @@ from trefpunt.catalog.errors import NotAllowed, ValidationError
 from trefpunt.catalog.models import Facet
 from trefpunt.catalog.vocabulary import LEVEL_FACET
 from trefpunt.db import get_session
+from trefpunt.inputs import parse_int
 
 from .blueprint import bp
 
@@ -86,7 +87,7 @@ def term_action(name: str, term_id: int, action: str):
 
 
 def _merge(session, term_id: int, target: str) -> None:
-    target_id = int(target) if target.isdigit() else -1
+    target_id = parse_int(target, -1)
     moved = vocab_admin.merge(session, term_id, target_id, author=current_user.email)
     flash(_("De termen zijn samengevoegd; %(n)s leermiddel(en) zijn meeverhuisd.", n=moved), "success")
 

@@ -13,6 +13,7 @@ from trefpunt.catalog.errors import Conflict, ValidationError
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material, set_status
 from trefpunt.db import get_session
+from trefpunt.inputs import parse_int
 
 from .blueprint import bp
 from .materials import saved_message
@@ -98,14 +99,14 @@ def change_status(slug: str, action: str):
 
 def _take_step(session, slug: str, step: Step):
     """Change the status and say what it means; a newer save in between sends the editor back to look."""
-    version = request.form.get("version", "")
+    version = request.form.get("version")
     try:
         saved = set_status(
             session,
             slug,
             step.target,
             author=current_user.email,
-            expected_version=int(version) if version.isdigit() else -1,
+            expected_version=parse_int(version, -1),
         )
     except Conflict:
         session.rollback()

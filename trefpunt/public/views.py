@@ -8,6 +8,7 @@ from functools import partial
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
 from trefpunt import web_search
+from trefpunt.addresses import external_url_for, public_url
 from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
@@ -64,7 +65,7 @@ def search():
             page=links.search_page(result, vocabulary, base),
             card=_cards(vocabulary),
             ways_out=[] if result.total else web_search.ways_out(result, vocabulary, base),
-            share_url=request.host_url.rstrip("/") + links.request_href(base, search, vocabulary),
+            share_url=public_url(links.request_href(base, search, vocabulary)),
         )
     )
     response.vary.add(FRAGMENT_HEADER)
@@ -97,7 +98,7 @@ def material(slug: str):
     vocabulary = load_vocabulary(session)
     similar = get_engine().similar(session, found, vocabulary)
     base, locale = url_for("public.search"), current_locale()
-    page_url = url_for("public.material", slug=found.slug, _external=True)
+    page_url = external_url_for("public.material", slug=found.slug)
     archived = found.status == Status.ARCHIVED
     return render_template(
         "public/material.html",
