@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from trefpunt.inputs import control_character
+
 from .errors import FieldError
 from .models import Status
 from .vocabulary import LEVEL_FACET, FacetName, Vocabulary
@@ -142,6 +144,11 @@ def validate(record: MaterialRecord, vocabulary: Vocabulary) -> tuple[MaterialRe
         error("keywords", f"meer dan {MAX_KEYWORDS} trefwoorden")
     if record.status not in {s.value for s in Status}:
         error("status", f"onbekende status '{record.status}': kies draft, published of archived")
+    for column in TEXT_COLUMNS:
+        value = getattr(record, column)
+        character = control_character(value if isinstance(value, str) else "".join(value))
+        if character:
+            error(column, f"bevat een onzichtbaar stuurteken ({character}); haal het weg")
 
     resolved: dict[str, list[str]] = {}
     for facet in vocabulary.controlled:
