@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,6 +24,29 @@ Progress = Callable[[int], None]
 IMPORT_FLUSH_ROWS = 1_000
 # Keys per ``IN (...)`` lookup: well below every database's limit on bound parameters.
 LOOKUP_BATCH = 500
+# PostgreSQL's words for "another transaction got there first": serialization_failure, deadlock_detected,
+# lock_not_available (a lock_timeout ran out). Rolled back, such a save is simply a conflict.
+LOST_RACE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+SAVED_BY_SOMEONE_ELSE = "dit leermiddel is intussen door iemand anders opgeslagen"
+
+
+@contextmanager
+def conflicts_reported() -> Iterator[None]:
+    """Raise Conflict for a write that lost a race with another transaction, however the database noticed.
+
+    The version check in ``save_material`` sees a save committed before this one read the material; a save
+    committed after that shows up as ``StaleDataError`` at a flush (SQLite, which has no row locks), or on
+    PostgreSQL as a serialization failure, deadlock or lock timeout. Wrap the save and the commit in it;
+    the caller rolls back.
+    """
+    try:
+        yield
+    except StaleDataError as exc:
+        raise Conflict(SAVED_BY_SOMEONE_ELSE) from exc
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) in LOST_RACE_SQLSTATES:
+            raise Conflict(SAVED_BY_SOMEONE_ELSE) from exc
+        raise
 
 
 def record_of(material: Material, vocabulary: Vocabulary) -> MaterialRecord:
@@ -61,26 +86,48 @@ def save_material(
     """Create or update the material ``original_slug`` (or ``record.slug``) from a record.
 
     Raises ValidationError for a bad record and Conflict when the stored version is not
-    ``expected_version``: an editor saving over a newer version loses nothing silently.
+    ``expected_version`` or another transaction changes the material meanwhile: an editor saving over a
+    newer version loses nothing silently. One save is one version step, one revision and one flush.
     """
     vocabulary = vocabulary or load_vocabulary(session)
     clean, errors = validate(record, vocabulary)
     if errors:
         raise ValidationError(errors)
     slug = original_slug or clean.slug
-    material = session.scalar(select(Material).where(Material.slug == slug))
-    if clean.slug != slug and session.scalar(select(Material.id).where(Material.slug == clean.slug)):
-        raise ValidationError([FieldError("slug", f"de slug '{clean.slug}' is al in gebruik")])
-    if material is None:
-        if original_slug is not None:
-            raise NotFound(f"geen leermiddel met slug '{original_slug}'")
-        material = Material(created_by=author, keywords=[])
-        session.add(material)
-    elif expected_version is not None and material.version != expected_version:
-        raise Conflict("dit leermiddel is intussen door iemand anders opgeslagen", material.version)
-    _apply(session, material, clean, vocabulary, author, note)
-    _flush(session)
+    with conflicts_reported():
+        material = _lock_material(session, slug)
+    # One flush at the end: an autoflush half-way would bump the version twice and could raise outside
+    # the conflict handling.
+    with conflicts_reported(), session.no_autoflush:
+        if clean.slug != slug and session.scalar(select(Material.id).where(Material.slug == clean.slug)):
+            raise ValidationError([FieldError("slug", f"de slug '{clean.slug}' is al in gebruik")])
+        if material is None:
+            if original_slug is not None:
+                raise NotFound(f"geen leermiddel met slug '{original_slug}'")
+            material = Material(created_by=author, keywords=[])
+            session.add(material)
+        elif expected_version is not None and material.version != expected_version:
+            raise Conflict(SAVED_BY_SOMEONE_ELSE, material.version)
+        _apply(session, material, clean, vocabulary, author, note)
+        session.flush()
     return material
+
+
+def _lock_material(session: Session, slug: str) -> Material | None:
+    """The stored material, read afresh under a row lock held until commit (PostgreSQL; SQLite has none).
+
+    Every writer of a material takes its row lock before anything else of it (its terms, its revisions),
+    so an edit and an import meeting on one material wait for each other instead of deadlocking, and the
+    later one reads the version the earlier one committed.
+    """
+    query = (
+        select(Material)
+        .where(Material.slug == slug)
+        .with_for_update(of=Material)
+        .options(selectinload(Material.terms))
+        .execution_options(populate_existing=True)
+    )
+    return session.scalar(query)
 
 
 def set_status(
@@ -160,13 +207,6 @@ def _write(
     )
 
 
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise Conflict("dit leermiddel is intussen door iemand anders opgeslagen") from exc
-
-
 def _last_revision_numbers(session: Session, material_ids: list[int]) -> dict[int, int]:
     """The highest revision number of each of these materials (absent when it has none)."""
     numbers: dict[int, int] = {}
@@ -181,15 +221,26 @@ def _last_revision_numbers(session: Session, material_ids: list[int]) -> dict[in
     return numbers
 
 
-def _materials_by_slug(session: Session, slugs: list[str]) -> dict[str, Material]:
-    """The stored materials with these slugs, their terms loaded: a query per batch, not per row."""
+def _materials_by_slug(session: Session, slugs: list[str], *, lock: bool = False) -> dict[str, Material]:
+    """The stored materials with these slugs, their terms loaded: a query per batch, not per row.
+
+    With ``lock``, their rows stay locked until commit (as ``_lock_material`` locks one), taken in slug
+    order so that two imports sharing materials queue behind each other instead of deadlocking.
+    """
     found: dict[str, Material] = {}
+    slugs = sorted(slugs)
     for start in range(0, len(slugs), LOOKUP_BATCH):
         query = (
             select(Material)
             .where(Material.slug.in_(slugs[start : start + LOOKUP_BATCH]))
             .options(selectinload(Material.terms))
         )
+        if lock:
+            query = (
+                query.order_by(Material.slug)
+                .with_for_update(of=Material)
+                .execution_options(populate_existing=True)
+            )
         found.update((m.slug, m) for m in session.scalars(query))
     return found
 
@@ -231,14 +282,16 @@ def import_records(
     Every row is validated before anything is written; with any error the import raises
     ValidationError (or, in a dry run, returns the errors) and the session is left untouched.
     ``only_new`` leaves existing materials alone (the seed uses it, so re-seeding never overwrites editors).
-    Each created or changed material gets a revision (and, through the flush, a journal entry) as a save
-    in the editor does; the stored materials are looked up and the writes flushed in batches, so a large
-    file costs a few statements per batch rather than several per row.
+    Each created or changed material gets a revision (and a journal entry) as a save in the editor does;
+    the stored materials are looked up (and, unless it is a dry run, locked) and the writes flushed in
+    batches, so a large file costs a few statements per batch rather than several per row.
     """
     vocabulary = load_vocabulary(session)
     report = ImportReport()
     parsed = [(line, data, MaterialRecord.from_mapping(data, vocabulary)) for line, data in rows]
-    existing = _materials_by_slug(session, list({record.slug for _, _, record in parsed}))
+    slugs = list({record.slug for _, _, record in parsed})
+    with conflicts_reported():
+        existing = _materials_by_slug(session, slugs, lock=not dry_run)
     stored = {slug: record_of(m, vocabulary).to_dict(vocabulary) for slug, m in existing.items()}
     records: list[MaterialRecord] = []
     first_line: dict[str, int] = {}
@@ -288,11 +341,13 @@ def import_records(
                 _write(session, material, record, vocabulary, author, "import", previous, snapshot, last)
                 written += 1
                 if written % IMPORT_FLUSH_ROWS == 0:
-                    _flush(session)
+                    with conflicts_reported():
+                        session.flush()
             if progress:
                 progress(done)
     if not dry_run:
-        _flush(session)
+        with conflicts_reported():
+            session.flush()
     return report
 
 

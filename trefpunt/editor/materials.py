@@ -11,7 +11,7 @@ from trefpunt.catalog import listing
 from trefpunt.catalog.errors import Conflict, FieldError, ValidationError
 from trefpunt.catalog.models import Material, Status
 from trefpunt.catalog.records import MaterialRecord, validate
-from trefpunt.catalog.services import get_material, record_of, save_material
+from trefpunt.catalog.services import conflicts_reported, get_material, record_of, save_material
 from trefpunt.catalog.vocabulary import Vocabulary, load_vocabulary
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
@@ -97,16 +97,18 @@ def _save(
     try:
         if errors:
             raise ValidationError(errors + validate(record, vocabulary)[1])
-        saved = save_material(
-            session, record, author=current_user.email, original_slug=original, expected_version=expected
-        )
+        # The commit too: PostgreSQL may report a lost race (a serialization failure) only there.
+        with conflicts_reported():
+            saved = save_material(
+                session, record, author=current_user.email, original_slug=original, expected_version=expected
+            )
+            session.commit()
     except ValidationError as error:
         session.rollback()
         return _form_page(form, selections, vocabulary, material=material, errors=error.errors, status=422)
     except Conflict:
         session.rollback()
         return _conflict_page(material, record, vocabulary)
-    session.commit()
     flash(saved_message(saved), "success")
     return redirect(url_for("editor.edit_material", slug=saved.slug))
 
