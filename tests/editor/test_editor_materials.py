@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session, selectinload
 
+from trefpunt.catalog.journal import MaterialChange
 from trefpunt.catalog.models import Material, Revision
 from trefpunt.db import session_factory
 
@@ -245,6 +246,57 @@ def test_two_editors_saving_the_same_version_the_second_gets_the_conflict_page(a
     assert "Eerste redacteur was hier." in summaries
 
 
+def saves_of(app, slug: str) -> tuple[int, int, int]:
+    """The material's version, its number of revisions and its number of journal rows."""
+    with session_factory(app)() as session:
+        material = session.scalar(select(Material).where(Material.slug == slug))
+        revisions = session.scalar(select(func.count()).where(Revision.material_id == material.id))
+        journal = session.scalar(select(func.count()).where(MaterialChange.material_id == material.id))
+        return material.version, revisions, journal
+
+
+def test_a_save_is_one_version_step_one_revision_and_one_journal_row(app, editor):
+    version, revisions, journal = saves_of(app, "klik-en-tik-de-basis")
+    form = _form_values(editor.get("/beheer/leermiddel/klik-en-tik-de-basis").get_data(as_text=True))
+    changed = dict(form, summary="Een nieuwe samenvatting.", doelgroep=["ouderen", "laaggeletterden"])
+    assert editor.post("/beheer/leermiddel/klik-en-tik-de-basis", data=changed).status_code == 302
+    assert saves_of(app, "klik-en-tik-de-basis") == (version + 1, revisions + 1, journal + 1)
+    page = editor.get("/beheer/leermiddel/klik-en-tik-de-basis")
+    assert version_of(page) == str(version + 1)
+
+
+def test_a_save_overtaken_between_its_check_and_its_write_gets_the_conflict_page(app, editor):
+    """Another save committed after this one checked the version (SQLite takes no row lock there): the
+    write finds a newer version, and the editor gets the conflict page, not a server error."""
+    before = saves_of(app, "klik-en-tik-de-basis")
+    form = _form_values(editor.get("/beheer/leermiddel/klik-en-tik-de-basis").get_data(as_text=True))
+
+    def overtake(session, _context, _instances):
+        if not any(isinstance(obj, Material) for obj in session.dirty):
+            return
+        # In the save's own transaction, so it waits for no lock and is rolled back with the save.
+        session.connection().execute(
+            update(Material)
+            .where(Material.slug == "klik-en-tik-de-basis")
+            .values(version=Material.version + 1)
+        )
+
+    event.listen(Session, "before_flush", overtake)
+    try:
+        response = editor.post(
+            "/beheer/leermiddel/klik-en-tik-de-basis", data=dict(form, summary="Wat ik net typte.")
+        )
+    finally:
+        event.remove(Session, "before_flush", overtake)
+    assert response.status_code == 409
+    assert "Iemand anders heeft dit leermiddel intussen opgeslagen" in text_of(response)
+    resend = dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', response.get_data(as_text=True))
+    )
+    assert resend["summary"] == "Wat ik net typte."
+    assert saves_of(app, "klik-en-tik-de-basis") == before
+
+
 def test_editing_without_a_version_is_treated_as_a_conflict(editor):
     form = _form_values(editor.get("/beheer/leermiddel/klik-en-tik-de-basis").get_data(as_text=True))
     del form["version"]
@@ -257,13 +309,14 @@ def _form_values(html: str) -> dict:
     values: dict = {}
     for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*>', html):
         if name in ("title", "slug", "provider", "url", "keywords", "version"):
-            values[name] = value
+            values[name] = _unescape(value)
     for name, value in re.findall(
         r'<input id="[^"]+" type="(?:checkbox|radio)" name="([^"]+)" value="([^"]+)" checked>', html
     ):
         values.setdefault(name, []).append(value)
     for name in ("summary", "description"):
-        found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>\n?(.*?)</textarea>', html, re.S)
+        # A browser drops the line break that opens a textarea (WTForms writes one).
+        found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(?:\r?\n)?(.*?)</textarea>', html, re.S)
         values[name] = _unescape(found.group(1)) if found else ""
     for name in ("level_scheme", "level_from", "level_to"):
         select_html = re.search(rf'<select id="{name}".*?</select>', html, re.S).group(0)

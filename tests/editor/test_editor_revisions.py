@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from trefpunt.catalog import revisions as history
-from trefpunt.catalog.models import Revision
-from trefpunt.catalog.services import get_material, record_of, save_material
+from trefpunt.catalog.models import Revision, Status
+from trefpunt.catalog.services import get_material, record_of, save_material, set_status
 from trefpunt.catalog.vocabulary import load_vocabulary
 
 from .conftest import text_of
-from .test_editor_materials import _form_values, stored, version_of
+from .test_editor_materials import _form_values, saves_of, stored, version_of
 
 SLUG = "klik-en-tik-de-basis"
 
@@ -61,6 +61,29 @@ def test_restoring_makes_a_new_revision_and_keeps_the_status(session):
         ).note
         == "versie 1 teruggezet"
     )
+
+
+def test_an_edit_a_status_step_and_a_restore_are_each_one_version_and_one_revision(app, session):
+    def edit(version: int) -> None:
+        vocabulary = load_vocabulary(session)
+        record = record_of(get_material(session, SLUG), vocabulary)
+        record.title, record.facets["doelgroep"] = "Klik & Tik, vernieuwd", ["ouderen"]
+        save_material(session, record, author="a@example.org", original_slug=SLUG, expected_version=version)
+
+    steps = [
+        ("bewerkt", edit),
+        (
+            "gearchiveerd",
+            lambda v: set_status(session, SLUG, Status.ARCHIVED, author="b", expected_version=v),
+        ),
+        ("versie 1 teruggezet", lambda v: history.restore(session, SLUG, 1, author="c", expected_version=v)),
+    ]
+    for note, step in steps:
+        version, revisions, journal = saves_of(app, SLUG)
+        step(version)
+        session.commit()
+        assert saves_of(app, SLUG) == (version + 1, revisions + 1, journal + 1), note
+        assert history.revisions(session, SLUG)[1][0].note == note
 
 
 def test_the_history_page_shows_who_changed_what_and_the_difference(editor):
