@@ -42,8 +42,8 @@ from .store import CheckReport, IndexBusy, IndexMissing, IndexProblem, IndexStor
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "trefpunt.search"
-# Materials a search applies from the journal before answering, when nobody else is writing the index:
-# an edit or two shows at once; an import of thousands is left to the worker.
+# Journal entries a search applies before answering: an edit or two shows at once; when the index is
+# further behind (an import), the search answers from the generation it has and leaves it to the worker.
 REQUEST_CATCH_UP = 100
 # How long a search waits for another writer's slice to finish, so that a change just made shows in it;
 # with the slices below, both together stay within about a second.
@@ -283,8 +283,11 @@ class SearchEngine:
         view = self._view
         if view is not None and view.seq >= head:
             return
-        if self.store.applied() >= head:
+        applied = self.store.applied()
+        if applied >= head:
             return
+        if head - applied > REQUEST_CATCH_UP:
+            return  # an import or a rebuild: the worker's work, not this request's
         # A writer given up on a full disk leaves its files to be closed when it is dropped, here: not
         # warned about, and not later in the middle of another request.
         with warnings.catch_warnings():
@@ -298,9 +301,7 @@ class SearchEngine:
     def _catch_up_briefly(self, vocabulary: Vocabulary) -> str | None:
         try:
             with self.session_factory() as session:
-                self.store.catch_up(
-                    session, vocabulary, limit=REQUEST_CATCH_UP, lock_timeout=REQUEST_LOCK_WAIT
-                )
+                self.store.catch_up(session, vocabulary, lock_timeout=REQUEST_LOCK_WAIT)
         except IndexBusy:
             pass  # another process or the worker is writing: it will get there
         except IndexMissing:
