@@ -62,12 +62,17 @@ def test_the_page_names_the_parameter_and_the_character(client):
     assert "De parameter ‘doelgroep’ bevat een onzichtbaar stuurteken (U+0000)." in page
 
 
-def test_the_api_answers_a_control_character_with_a_json_400(client):
-    for address in ["/api/v1/materials/a%00b", "/api/v1/materials?q=%00", "/api/v1/materials?niveau=%1f"]:
+def test_the_api_answers_a_control_character_with_a_json_400_naming_the_parameter(client):
+    for address, parameter in [
+        ("/api/v1/materials/a%00b", None),
+        ("/api/v1/materials?q=%00", "q"),
+        ("/api/v1/materials?niveau=%1f", "niveau"),
+    ]:
         response = client.get(address)
         assert response.status_code == 400, address
         error = response.get_json()["error"]
         assert error["status"] == 400 and "onzichtbaar stuurteken" in error["message"], address
+        assert error.get("parameter") == parameter, address
 
 
 def test_tab_and_new_line_are_ordinary_white_space_in_a_search(client):

@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from .catalog.records import TEXT_COLUMNS
 from .inputs import CONTROL_CHARACTER, control_character, is_number
+from .search import InvalidParameter
 
 # Longest query string accepted. Every link of ours is far shorter; gunicorn refuses request lines past
 # 4 kB anyway, this holds for any server in front.
@@ -60,12 +61,14 @@ def check_request() -> None:
     for name, value in request.args.items(multi=True):
         character = control_character(name + value)
         if character:
-            raise BadRequest(
+            # Answered as any refused parameter is: the API's error names it.
+            raise InvalidParameter(
+                _printable(name),
                 _(
                     "De parameter ‘%(name)s’ bevat een onzichtbaar stuurteken (%(character)s).",
                     name=_printable(name),
                     character=character,
-                )
+                ),
             )
     if request.mimetype in FORM_TYPES:
         _check_form()
