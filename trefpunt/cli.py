@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -13,11 +14,11 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from . import create_app, migrations, resources
 from .auth import services as accounts
-from .catalog import exchange
+from .catalog import exchange, import_jobs, pending_imports
 from .catalog import synonyms as synonym_rules
 from .catalog.errors import ValidationError
 from .catalog.seed import seed as load_seed
-from .catalog.services import export_records, import_records
+from .catalog.services import export_records
 from .catalog.vocabulary import FACET_PARAMS, load_vocabulary
 from .db import session_factory
 from .search import InvalidParameter, SearchRequest, SearchUnavailable, get_engine
@@ -40,12 +41,13 @@ def _release_connections_on_exit() -> None:
     click.get_current_context().call_on_close(session_factory().kw["bind"].dispose)
 
 
-def _fail(error: ValidationError) -> None:
+def _fail(error: ValidationError, count: int | None = None) -> None:
+    count = len(error.errors) if count is None else count
     for problem in error.errors[:200]:
         click.echo(f"  {problem}", err=True)
-    if len(error.errors) > 200:
-        click.echo(f"  … en nog {len(error.errors) - 200} fouten", err=True)
-    raise click.ClickException(f"{len(error.errors)} fout(en); er is niets veranderd")
+    if count > len(error.errors[:200]):
+        click.echo(f"  … en nog {count - len(error.errors[:200])} fouten", err=True)
+    raise click.ClickException(f"{count} fout(en); er is niets veranderd")
 
 
 @main.command("init")
@@ -263,26 +265,50 @@ def user_login(email: str, role: str, url: str) -> None:
 @click.option("--dry-run", is_flag=True, help="only report what would change")
 @with_appcontext
 def import_command(path: Path, dry_run: bool) -> None:
-    """Import materials from CSV or JSON Lines, all or nothing; upserts by slug."""
+    """Import materials from CSV, JSON Lines or XLSX, all or nothing; upserts by slug (a job, run here)."""
+    data = path.read_bytes()
     with _session() as session:
         try:
-            vocabulary = load_vocabulary(session)
-            rows = exchange.read_rows(path.read_bytes(), exchange.detect_format(path.name), vocabulary)
-            with click.progressbar(length=len(rows), label="Importeren") as bar:
-                report = import_records(
-                    session, rows, author="import", dry_run=dry_run, progress=lambda n: bar.update(1)
-                )
-            if report.errors:
-                raise ValidationError(report.errors)
+            fmt = pending_imports.detect(path.name, data)
         except ValidationError as error:
             _fail(error)
-        if not dry_run:
-            session.commit()
+        claim = import_jobs.new_claim()
+        token = pending_imports.store(
+            session, None, data, fmt, author="import", filename=path.name, claim=claim, dry_run=dry_run
+        )
+        session.commit()
+    progress = _ProgressLine("Controleren" if dry_run else "Importeren")
+    import_jobs.run(session_factory(), token, claim, progress=progress)
+    progress.end()
+    with _session() as session:
+        job = session.get(pending_imports.PendingImport, token)
+        assert job is not None
+        outcome = import_jobs.Outcome.from_json(job.result)
+        if outcome.error_count:
+            _fail(ValidationError(outcome.errors), outcome.error_count)
+        if job.status != pending_imports.DONE:
+            raise click.ClickException(job.error)
     verb = "zou" if dry_run else "is"
-    click.echo(
-        f"Import {verb}: {len(report.created)} nieuw, {len(report.updated)} gewijzigd, "
-        f"{len(report.unchanged)} ongewijzigd."
-    )
+    counts = f"{outcome.created} nieuw, {outcome.updated} gewijzigd, {outcome.unchanged} ongewijzigd"
+    click.echo(f"Import {verb}: {counts}.")
+
+
+class _ProgressLine:
+    """One line on stderr that counts the rows done, rewritten at most a few times a second."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.last, self.shown = label, 0.0, False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.2:
+            return
+        self.last, self.shown = now, True
+        click.echo(f"\r{self.label}: {done} van {total} rijen", nl=False, err=True)
+
+    def end(self) -> None:
+        if self.shown:
+            click.echo(err=True)
 
 
 @main.command("export")

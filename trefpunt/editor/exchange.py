@@ -1,22 +1,20 @@
-"""Import (upload, dry run, commit all-or-nothing) and export (CSV for Dutch Excel, XLSX, JSON Lines)."""
+"""Import (upload, dry run, commit all or nothing; a large file as a job) and export (CSV, XLSX, JSONL)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from trefpunt.catalog import exchange, listing, pending_imports, spreadsheet
-from trefpunt.catalog.errors import FieldError, ValidationError
-from trefpunt.catalog.records import MaterialRecord, validate
-from trefpunt.catalog.services import ImportReport, export_records, import_records
+from trefpunt.catalog import exchange, import_jobs, listing, pending_imports, spreadsheet
+from trefpunt.catalog.errors import FieldError, NotFound, ValidationError
+from trefpunt.catalog.services import export_records
 from trefpunt.catalog.vocabulary import Vocabulary, load_vocabulary
-from trefpunt.db import get_session
+from trefpunt.db import get_session, session_factory
 
 from .blueprint import bp
 
@@ -25,48 +23,8 @@ EXPORT_TYPES = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "json": ("application/x-ndjson; charset=utf-8", "jsonl"),
 }
-
-
-@dataclass
-class RowPlan:
-    """What the import does with one row of the file."""
-
-    line: int
-    slug: str
-    title: str
-    action: str  # "nieuw", "wijzigen", "ongewijzigd" or "fout"
-    changed: list[str] = field(default_factory=list)
-    errors: list[FieldError] = field(default_factory=list)
-
-
-def parse(data: bytes, fmt: str, vocabulary: Vocabulary) -> list[tuple[int, dict]]:
-    if fmt == "xlsx":
-        return spreadsheet.read_xlsx(data, vocabulary)
-    return exchange.read_rows(data, fmt, vocabulary)
-
-
-def plan(session, rows, report: ImportReport, vocabulary: Vocabulary) -> list[RowPlan]:
-    """One line per row: created, changed (which fields) or unchanged, with its errors."""
-    errors: dict[int, list[FieldError]] = {}
-    for error in report.errors:
-        errors.setdefault(error.line, []).append(error)
-    stored = {r.slug: r.to_dict(vocabulary) for r in export_records(session)}
-    plans = []
-    for line, data in rows:
-        slug = MaterialRecord.from_mapping(data, vocabulary).slug
-        before = stored.get(slug)
-        # As the import does: a file with fewer columns changes only the columns it has.
-        merged = {**before, **data, "slug": slug} if before else data
-        clean, _problems = validate(MaterialRecord.from_mapping(merged, vocabulary), vocabulary)
-        row = RowPlan(line, clean.slug, clean.title, "fout", errors=errors.get(line, []))
-        if not row.errors and before is None:
-            row.action = "nieuw"
-        elif not row.errors:
-            after = clean.to_dict(vocabulary)
-            row.changed = [k for k in after if after[k] != before.get(k)]
-            row.action = "wijzigen" if row.changed else "ongewijzigd"
-        plans.append(row)
-    return plans
+# Seconds between reloads of a running job's status page.
+STATUS_REFRESH_SECONDS = 2
 
 
 @bp.get("/import")
@@ -76,51 +34,76 @@ def import_upload():
 
 @bp.post("/import")
 def import_dry_run():
+    """Read the file within the limits (a bad one is refused here), then check it as a job."""
     upload = request.files.get("bestand")
     data = upload.read() if upload else b""
-    if not data:
+    if not upload or not data:
         return _import_error([FieldError("bestand", _("Kies een bestand om te importeren."))], 400)
     session = get_session()
-    vocabulary = load_vocabulary(session)
     try:
-        fmt = pending_imports.detect(upload.filename, data)
-        rows = parse(data, fmt, vocabulary)
+        fmt = pending_imports.detect(upload.filename or "", data)
+        rows = pending_imports.read(data, fmt, load_vocabulary(session))
     except ValidationError as error:
         return _import_error(error.errors, 422)
-    report = import_records(session, rows, author=current_user.email, dry_run=True)
-    plans = plan(session, rows, report, vocabulary)
-    token = None
-    if not report.errors:
-        token = pending_imports.store(session, current_user.id, data, fmt)
-        session.commit()
+    claim = import_jobs.new_claim() if len(rows) <= import_jobs.INLINE_ROWS else None
+    token = pending_imports.store(
+        session,
+        current_user.id,
+        data,
+        fmt,
+        author=current_user.email,
+        filename=upload.filename or "",
+        total=len(rows),
+        claim=claim,
+    )
+    session.commit()
+    if claim is None:
+        return redirect(url_for("editor.import_status", token=token), 303)
+    import_jobs.run(session_factory(), token, claim)
+    return import_status(token)
+
+
+@bp.get("/import/<token>")
+def import_status(token: str):
+    """A job's page: its progress while it runs (reloading itself), then what it found or did."""
+    session = get_session()
+    session.expire_all()
+    pending = pending_imports.get(session, current_user.id, token)
+    checked = pending.dry_run and pending.status == pending_imports.DONE
+    running = pending.status in (pending_imports.QUEUED, pending_imports.RUNNING)
     return render_template(
-        "editor/import_plan.html",
-        plans=plans,
-        report=report,
-        token=token,
-        filename=upload.filename,
+        "editor/import_plan.html" if checked else "editor/import_status.html",
+        job=pending,
+        outcome=import_jobs.Outcome.from_json(pending.result),
+        confirmable=pending_imports.confirmable(pending),
+        refresh=STATUS_REFRESH_SECONDS if running else None,
     )
 
 
 @bp.post("/import/<token>")
 def import_commit(token: str):
+    """Import a checked file: at once when it is small, else as a job whose page shows its progress."""
     session = get_session()
-    vocabulary = load_vocabulary(session)
-    data, fmt = pending_imports.load(session, current_user.id, token)
-    try:
-        report = import_records(session, parse(data, fmt, vocabulary), author=current_user.email)
-    except ValidationError as error:
-        session.rollback()
-        return _import_error(error.errors, 422)
-    pending_imports.discard(session, current_user.id, token)
+    pending = pending_imports.get(session, current_user.id, token)
+    claim = import_jobs.new_claim() if pending.total <= import_jobs.INLINE_ROWS else None
+    if not import_jobs.confirm(session, pending, claim=claim):
+        raise NotFound("dit importbestand is niet (meer) beschikbaar; upload het opnieuw")
     session.commit()
+    if claim is None:
+        return redirect(url_for("editor.import_status", token=token), 303)
+    import_jobs.run(session_factory(), token, claim)
+    session.expire_all()
+    pending = pending_imports.get(session, current_user.id, token)
+    if pending.status != pending_imports.DONE:
+        return redirect(url_for("editor.import_status", token=token), 303)
+    outcome = import_jobs.Outcome.from_json(pending.result)
     flash(
         _(
             "Import klaar: %(created)s nieuw, %(updated)s gewijzigd, %(unchanged)s ongewijzigd. "
             "Gepubliceerde leermiddelen zijn meteen te vinden in de openbare zoekfunctie.",
-            created=len(report.created),
-            updated=len(report.updated),
-            unchanged=len(report.unchanged),
+            created=outcome.created,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
         ),
         "success",
     )
