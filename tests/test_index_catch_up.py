@@ -20,8 +20,8 @@ from trefpunt.catalog.services import save_material
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import session_factory
 from trefpunt.search import get_engine
-from trefpunt.search.engine import REQUEST_CATCH_UP, WORKER_CATCH_UP
 from trefpunt.search.store import IndexStore
+from trefpunt.search.upkeep import REQUEST_CATCH_UP, WORKER_CATCH_UP
 from trefpunt.worker import work_once
 
 
