@@ -14,10 +14,10 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
 from trefpunt.catalog.errors import FieldError
 from trefpunt.catalog.records import MaterialRecord, slugify, split_list
-from trefpunt.catalog.vocabulary import LEVEL_FACET, FacetDef, TermDef, Vocabulary
+from trefpunt.catalog.vocabulary import LEVEL_FACET, FacetDef, FacetName, TermDef, Vocabulary
 
 TEXT_FIELDS = ("title", "slug", "provider", "url", "summary", "description", "keywords")
-SINGLE_CHOICE = ("cost",)  # facets that take exactly one value: radio buttons
+SINGLE_CHOICE = (FacetName.COST,)  # facets that take exactly one value: radio buttons
 
 
 class MaterialForm(FlaskForm):
