@@ -152,11 +152,11 @@ def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str | None]:
     path = targets.get(first.get(f"{DOC_RELS}id")) if first is not None else None
     if path is None:
         raise refused("het Excel-bestand heeft geen werkblad")
-    return path, strings if strings in archive.NameToInfo else None
+    return path, strings if strings in archive.namelist() else None
 
 
 def _relations(archive: zipfile.ZipFile, path: str) -> list[Element]:
-    if path not in archive.NameToInfo:
+    if path not in archive.namelist():
         return []
     return list(_part(archive, path).iter(f"{RELS}Relationship"))
 
