@@ -173,6 +173,8 @@ def test_a_forged_host_header_ends_up_in_no_link(app, client, servers):
     ):
         for name, body in pages.items():
             assert FORGED not in body, name
+    moved = client.get("/zoeken?doelgroep=ouderen&q=digid", headers={"Host": FORGED})
+    assert moved.status_code == 301 and moved.headers["Location"] == "/zoeken?q=digid&doelgroep=ouderen"
     behind_proxy = server(app, TRUSTED_PROXIES=1)
     servers.append(behind_proxy)
     forwarded = {"X-Forwarded-Host": FORGED, "X-Forwarded-Proto": "https"}
