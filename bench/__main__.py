@@ -132,7 +132,7 @@ def search_engine(data: dict, engine: str, path: Path | None, env, budget: float
     """One fresh process per mode: no mode finds its queries already cached by another."""
     say(f"  searching: {engine}")
     found: dict = {}
-    for mode in MODE_ORDER:
+    for mode in MODE_ORDER + ("e" if engine == "trefpunt" else ""):
         args = ["search", engine, mode, "--budget", str(budget)]
         if path:
             args += ["--path", str(path)]

@@ -42,7 +42,7 @@ def profile(run, repeat: int, warm_up=None) -> tuple[cProfile.Profile, float]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.profile")
     parser.add_argument("instance", type=Path)
-    parser.add_argument("--mode", default="c", choices=tuple("abcd"))
+    parser.add_argument("--mode", default="c", choices=tuple("abcde"))
     parser.add_argument("--page", action="store_true", help="profile GET /zoeken instead")
     parser.add_argument("--rebuild", action="store_true", help="profile an index rebuild instead")
     parser.add_argument("--repeat", type=int, default=1)

@@ -63,12 +63,31 @@ FILTER_PAIRS: tuple[tuple[str, str], ...] = (
 # Words for warming an engine up without touching the timed queries' cache entries.
 WARMUP_WORDS = ("bibliotheek", "spel", "video", "begeleiding", "website")
 
+# The hardest texts to answer (issue 12): short prefixes that stand for hundreds of index terms, several
+# prefixes at once, and phrases of common words, which are matched by position in whoosh.
+HARD_QUERIES = (
+    *(("prefix", w) for w in ("b*", "bu*", "bu* bul* bulk*", "o*", "ver*", "de*", "ta* re* di*")),
+    *(
+        ("phrase", w)
+        for w in (
+            '"voor wie wil leren"',
+            '"in de bibliotheek"',
+            '"lezen en schrijven"',
+            '"de taal van de"',
+            '"digitale vaardigheden" oefen*',
+        )
+    ),
+)
+
 MODES = {
     "a": "text only",
     "b": "text + 2 facet filters",
     "c": "(b) + counts for all facets",
     "d": "no text, all facet counts, by title, page 3",
+    "e": "hardest prefixes and phrases, all facet counts",
 }
+# The modes every engine runs; (e) is Trefpunt's own worst case.
+COMPARED_MODES = "abcd"
 
 
 @dataclass(frozen=True)
@@ -100,6 +119,8 @@ class Case:
 
 def cases(mode: str) -> list[Case]:
     """The searches of one mode, in a fixed shuffled order so any prefix of them is a fair sample."""
+    if mode == "e":
+        return [Case(kind, {"q": [text]}, counts=True) for kind, text in HARD_QUERIES]
     result: list[Case] = []
     for number, (kind, text) in enumerate(QUERIES):
         skill, audience = FILTER_PAIRS[number % len(FILTER_PAIRS)]
