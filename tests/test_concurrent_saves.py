@@ -18,10 +18,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tests.editor.conftest import PASSWORD, make_user
 from tests.editor.test_editor_materials import _form_values
-from trefpunt.catalog.errors import Conflict
+from trefpunt.catalog.errors import Conflict, ValidationError
 from trefpunt.catalog.journal import MaterialChange
 from trefpunt.catalog.models import Material, Revision
-from trefpunt.catalog.services import conflicts_reported, import_records
+from trefpunt.catalog.records import MaterialRecord
+from trefpunt.catalog.services import conflicts_reported, import_records, save_material
 from trefpunt.db import session_factory
 
 SLUG = "klik-en-tik-de-basis"
@@ -216,3 +217,34 @@ def test_an_import_meeting_an_uncommitted_edit_waits_and_never_deadlocks(app, ed
     with session_factory(app)() as session:
         material = session.scalar(select(Material).where(Material.slug == SLUG))
         assert (material.title, material.summary) == ("Titel uit de import", "Samenvatting van de redacteur.")
+
+
+def new_material(app, slug: str, title: str) -> None:
+    with session_factory(app)() as session:
+        record = MaterialRecord(slug=slug, title=title, summary="Nieuw.", facets={"kosten": ["gratis"]})
+        save_material(session, record, author="redacteur@example.org")
+        session.commit()
+
+
+def test_two_new_materials_given_the_same_slug_at_once_give_the_later_one_a_slug_error(app):
+    """Both found the slug free; the later insert waits for the first and then fails: the slug's field
+    error (the form shown again, nothing lost), never a server error."""
+    inserting = threading.Event()
+
+    @event.listens_for(session_factory(app).kw["bind"], "before_cursor_execute")
+    def watch(_conn, _cursor, sql, _params, _context, _executemany):
+        if threading.current_thread().name.startswith("second") and sql.startswith("INSERT INTO materials"):
+            inserting.set()
+
+    with ThreadPoolExecutor(1, thread_name_prefix="second") as pool:
+        with session_factory(app)() as first:
+            record = MaterialRecord(slug="taalkoffer", title="Taalkoffer", summary="Eerst.", facets={})
+            save_material(first, record, author="redacteur@example.org")
+            first.flush()
+            later = pool.submit(new_material, app, "taalkoffer", "Taalkoffer bis")
+            reached = inserting.wait(timeout=STUCK)
+            first.commit()
+        assert reached
+        with pytest.raises(ValidationError) as refused:
+            later.result(timeout=STUCK)
+    assert [e.field for e in refused.value.errors] == ["slug"]

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,12 +27,14 @@ LOOKUP_BATCH = 500
 # PostgreSQL's words for "another transaction got there first": serialization_failure, deadlock_detected,
 # lock_not_available (a lock_timeout ran out). Rolled back, such a save is simply a conflict.
 LOST_RACE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+SLUG_TAKEN_MEANWHILE = "deze slug is zojuist door iemand anders in gebruik genomen; kies een andere"
 SAVED_BY_SOMEONE_ELSE = "dit leermiddel is intussen door iemand anders opgeslagen"
 
 
 @contextmanager
 def conflicts_reported() -> Iterator[None]:
-    """Raise Conflict for a write that lost a race with another transaction, however the database noticed.
+    """Raise Conflict for a write that lost a race with another transaction, however the database noticed
+    (and the slug's field error for a new material whose slug another took meanwhile).
 
     The version check in ``save_material`` sees a save committed before this one read the material; a save
     committed after that shows up as ``StaleDataError`` at a flush (SQLite, which has no row locks), or on
@@ -43,6 +45,11 @@ def conflicts_reported() -> Iterator[None]:
         yield
     except StaleDataError as exc:
         raise Conflict(SAVED_BY_SOMEONE_ELSE) from exc
+    except IntegrityError as exc:
+        # Two new materials given the same slug at once: both found it free, the later insert failed.
+        if "slug" in str(exc.orig):
+            raise ValidationError([FieldError("slug", SLUG_TAKEN_MEANWHILE)]) from exc
+        raise
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) in LOST_RACE_SQLSTATES:
             raise Conflict(SAVED_BY_SOMEONE_ELSE) from exc
