@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from tests.editor.conftest import PASSWORD, make_user, text_of
@@ -220,6 +220,16 @@ def test_a_nul_in_an_import_cell_is_a_row_error_and_changes_nothing(app, client)
     assert response.status_code in (200, 422)
     assert "bevat een onzichtbaar stuurteken (U+0000)" in text_of(response)
     assert material(app).summary == before.summary
+
+
+def test_a_nul_in_an_import_slug_is_a_row_error_and_changes_nothing(app, client):
+    editor = log_in(client)
+    response = _upload(editor, "slug;title;summary\nnieuw\x00leermiddel;Nieuw;Een samenvatting.\n")
+    assert response.status_code in (200, 422)
+    assert "slug" in text_of(response) and "onverwachte" not in text_of(response)
+    with session_factory(app)() as session:
+        added = select(func.count()).select_from(Material).where(Material.title == "Nieuw")
+        assert session.scalar(added) == 0
 
 
 def test_a_file_name_with_a_control_character_is_a_400(client):

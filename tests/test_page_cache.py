@@ -160,3 +160,12 @@ def app_without_page_cache(app, tmp_path):
     yield other
     get_engine(other).close()
     session_factory(other).kw["bind"].dispose()
+
+
+def test_a_forged_host_gets_the_kept_page_and_keeps_no_page_of_its_own(app):
+    visitor = app.test_client()
+    visitor.get("/zoeken?q=digid")
+    mark_kept_pages(app)
+    forged = visitor.get("/zoeken?q=digid", headers={"Host": "aanvaller.example"})
+    assert forged.data.endswith(KEPT) and b"aanvaller.example" not in forged.data
+    assert len(kept_pages(app)) == 1

@@ -223,8 +223,9 @@ def cached(*vary_headers: str) -> Callable:
             if cache is None or current_user.is_authenticated:
                 return view(*args, **kwargs)
             state = request_state()
+            # Not the Host header: links come from PUBLIC_BASE_URL, so every host gets the same page, and a
+            # forged host cannot push kept pages out.
             key = (
-                request.host_url,
                 request.path,
                 request.query_string,
                 current_locale(),

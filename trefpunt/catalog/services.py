@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .errors import Conflict, FieldError, NotFound, ValidationError
 from .models import Material, Revision, Status, Term, utcnow
-from .records import MaterialRecord, validate
+from .records import SLUG_PATTERN, MaterialRecord, validate
 from .vocabulary import Vocabulary, load_vocabulary
 
 Progress = Callable[[int], None]
@@ -296,7 +296,9 @@ def import_records(
     vocabulary = load_vocabulary(session)
     report = ImportReport()
     parsed = [(line, data, MaterialRecord.from_mapping(data, vocabulary)) for line, data in rows]
-    slugs = list({record.slug for _, _, record in parsed})
+    # Only slugs that can exist are looked up: one with a NUL byte is a row error below, and PostgreSQL
+    # refuses it in a query.
+    slugs = list({record.slug for _, _, record in parsed if SLUG_PATTERN.match(record.slug)})
     with conflicts_reported():
         existing = _materials_by_slug(session, slugs, lock=not dry_run)
     stored = {slug: record_of(m, vocabulary).to_dict(vocabulary) for slug, m in existing.items()}
@@ -363,5 +365,6 @@ def export_records(session: Session, slugs: Iterable[str] | None = None) -> list
     vocabulary = load_vocabulary(session)
     query = select(Material).options(selectinload(Material.terms)).order_by(Material.slug)
     if slugs is not None:
-        query = query.where(Material.slug.in_(list(slugs)))
+        # Only slugs that can exist: PostgreSQL refuses a NUL byte even in a query.
+        query = query.where(Material.slug.in_([s for s in slugs if SLUG_PATTERN.match(s)]))
     return [record_of(m, vocabulary) for m in session.scalars(query)]
