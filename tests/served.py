@@ -37,9 +37,10 @@ def trefpunt_env(database_url: str, instance: Path) -> dict[str, str]:
 
 def trefpunt(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run a `trefpunt` command as an operator would."""
-    return subprocess.run(
-        [sys.executable, "-m", "trefpunt", *args], env=env, capture_output=True, text=True, check=check
-    )
+    done = subprocess.run([sys.executable, "-m", "trefpunt", *args], env=env, capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise AssertionError(f"trefpunt {' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return done
 
 
 class Server:

@@ -126,9 +126,7 @@ def _being_built(path: Path) -> bool:
         return False
 
 
-def _noting_progress(
-    path: Path, progress: Callable[[int, int], None] | None
-) -> Callable[[int, int], None]:
+def _noting_progress(path: Path, progress: Callable[[int, int], None] | None) -> Callable[[int, int], None]:
     """``progress``, also noted in the generation being built, for whoever asks how far a rebuild is."""
 
     def note(done: int, total: int) -> None:
