@@ -110,11 +110,15 @@
         region.dispatchEvent(new CustomEvent("trefpunt:updated", { bubbles: true }));
         if (root) {
           document.title = root.dataset.title;
-          if (options.push !== false && root.dataset.url !== window.location.href) {
-            window.history.pushState({ trefpunt: true }, "", root.dataset.url);
+          // The shared address is under the public base URL, which need not be this page's origin (a
+          // proxy, a test server): the history keeps this origin with the search's path and query.
+          var address = new URL(root.dataset.url, window.location.href);
+          var here = address.pathname + address.search;
+          if (options.push !== false && here !== window.location.pathname + window.location.search) {
+            window.history.pushState({ trefpunt: true }, "", here);
           }
-          syncQuery(root.dataset.url);
-          followLanguageSwitch(root.dataset.url);
+          syncQuery(here);
+          followLanguageSwitch(here);
           announce(root.dataset.announce);
         }
       })
