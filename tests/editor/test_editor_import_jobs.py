@@ -178,3 +178,16 @@ def test_processes_claiming_at_once_never_take_the_same_job(app, editor):
     with sessions() as session:
         jobs = session.scalars(select(PendingImport).where(PendingImport.token.in_(tokens))).all()
         assert {(job.status, job.attempts) for job in jobs} == {("running", 1)}
+
+
+def test_the_worker_beside_the_server_runs_the_job_and_brings_the_search_up_to_date(app, editor, find):
+    from trefpunt.worker import work_once
+
+    status_url = upload(editor, 250, prefix="Wachtrijboek").headers["Location"]
+    while work_once(app):  # the check
+        pass
+    editor.post(status_url)
+    while work_once(app):  # the import, then the index
+        pass
+    assert "Import klaar: 250 nieuw" in text_of(editor.get(status_url))
+    assert find("wachtrijboek").total == 250
