@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_index_catch_up import import_materials
 
-from trefpunt.catalog.records import MaterialRecord
 from trefpunt.catalog.services import get_material, record_of, save_material, set_status
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import session_factory
@@ -150,7 +150,7 @@ def test_replaying_the_journal_twice_changes_nothing(app, find):
 
 
 def test_a_rebuild_killed_half_way_leaves_the_working_index(app, find):
-    add_many(app, 300)
+    import_materials(app, 300)
     get_engine(app).catch_up(load_vocabulary_of(app))
     assert find("kwispelboek").total == 300
     store = IndexStore(app.config["INDEX_DIR"])
@@ -235,18 +235,3 @@ def test_index_check_names_what_is_missing_or_stale(app, find):
 def load_vocabulary_of(app):
     with session_factory(app)() as session:
         return load_vocabulary(session)
-
-
-def add_many(app, count: int) -> None:
-    with session_factory(app)() as session:
-        vocabulary = load_vocabulary(session)
-        for n in range(count):
-            record = MaterialRecord(
-                slug=f"kwispelboek-{n}",
-                title=f"Kwispelboek deel {n}",
-                summary="Een kwispelboek om zelf mee te werken.",
-                status="published",
-                facets={"vaardigheid": ["rekenen"], "kosten": ["betaald"]},
-            )
-            save_material(session, record, author="test", vocabulary=vocabulary)
-        session.commit()
