@@ -11,9 +11,10 @@ import pytest
 
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import session_factory
-from trefpunt.search import analysis, get_engine
+from trefpunt.search import SearchUnavailable, analysis, get_engine
 from trefpunt.search.fingerprint import analysis_tables, index_fingerprint
 from trefpunt.search.store import IndexBroken, IndexStore
+from trefpunt.worker import work_once
 
 ROOT = Path(__file__).parent.parent
 
@@ -71,7 +72,7 @@ def test_every_analysis_table_is_part_of_the_fingerprint(recomputed, monkeypatch
         assert recomputed() == before
 
 
-def test_an_index_built_by_other_analysis_is_rebuilt_before_it_is_searched(
+def test_an_index_built_by_other_analysis_is_never_searched_and_the_worker_rebuilds_it(
     app, find, recomputed, monkeypatch, caplog
 ):
     found = [hit.material.slug for hit in find("taalklas").hits]
@@ -87,6 +88,9 @@ def test_an_index_built_by_other_analysis_is_rebuilt_before_it_is_searched(
     with pytest.raises(IndexBroken, match="built by other analysis code: run `trefpunt index rebuild`"):
         store.open()
 
+    with pytest.raises(SearchUnavailable, match="built by other analysis code"):
+        find("taalklas")  # a search never rebuilds, and never answers from the other analysis
+    assert work_once(app)
     assert [hit.material.slug for hit in find("taalklas").hits] == found
     assert find("").total == everything
     assert "rebuilding" in caplog.text
