@@ -205,6 +205,8 @@ def hostile_run(config: dict, seed: int, count: int) -> tuple[Counter[int], list
     return statuses, problems[:5]
 
 
+# A minute or two per backend: in `make soak` (run by .ci/run), keeping `make test` within its 20 minutes.
+@pytest.mark.soak
 def test_twenty_thousand_hostile_searches_get_no_server_error(app):
     config = {**HOSTILE_SERVER, **{k: app.config[k] for k in ("DATABASE_URL", "INDEX_DIR", "SECRET_KEY")}}
     share = HOSTILE_REQUESTS // PROCESSES

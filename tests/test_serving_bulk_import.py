@@ -2,9 +2,9 @@
 database (issue 12). The real thing: `trefpunt serve` (gunicorn with two workers, and the worker beside
 it), the operator's `trefpunt import`, and visitors searching over HTTP all the while.
 
-`make test` imports 2,000 materials (the worker catches up in slices); `make soak` (run by `.ci/run`)
-imports 100,000 (the worker rebuilds while the old index serves), on one server and on two servers
-sharing one PostgreSQL database.
+`make test` imports 2,000 materials on one server (the worker catches up in slices); `make soak` (run by
+`.ci/run`) does so with two servers sharing one PostgreSQL database, and imports 100,000 (the worker
+rebuilds while the old index serves) on one server and on two.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def test_an_import_of_thousands_on_a_serving_instance_keeps_every_search_answeri
     served_import(templates, backend, tmp_path, request, size=2000, servers=1, deadline=120)
 
 
-@pytest.mark.slow
+@pytest.mark.soak
 @pytest.mark.parametrize("backend", ["postgresql"] if PG_ADMIN_URL else [])
 def test_two_servers_on_one_postgresql_both_keep_answering_through_an_import(
     templates, backend, tmp_path, request
