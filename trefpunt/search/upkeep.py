@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ class IndexUpkeep:
     def __init__(self, store: IndexStore, session_factory: sessionmaker):
         self.store = store
         self.session_factory = session_factory
+        # Threads of one process catch up one at a time: a second thread waits for the first (which applies
+        # at most a small gap) rather than giving up on the writer lock and answering without the change.
+        self._catching_up = threading.Lock()
 
     def rebuild(self, vocabulary: Vocabulary, progress: Callable[[int, int], None] | None = None) -> int:
         with self.session_factory() as session:
@@ -119,18 +123,18 @@ class IndexUpkeep:
         another writer; leave anything larger to the worker. ``seen``: the seq of the open generation."""
         if seen >= head:
             return
-        applied = self.store.applied()
-        if applied >= head:
-            return
-        if head - applied > REQUEST_CATCH_UP:
+        if head - self.store.applied() > REQUEST_CATCH_UP:
             return  # an import or a rebuild: the worker's work, not this request's
-        # A writer given up on a full disk leaves its files to be closed when it is dropped, here: not
-        # warned about, and not later in the middle of another request.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            problem = self._catch_up_briefly(vocabulary)
-            if problem:
-                gc.collect()
+        with self._catching_up:
+            if self.store.applied() >= head:
+                return  # another thread of this process just applied it
+            # A writer given up on a full disk leaves its files to be closed when it is dropped, here: not
+            # warned about, and not later in the middle of another request.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                problem = self._catch_up_briefly(vocabulary)
+                if problem:
+                    gc.collect()
         if problem:
             log.warning("search index could not catch up (%s); answering from the generation it has", problem)
 
