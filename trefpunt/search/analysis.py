@@ -285,7 +285,7 @@ def analyze(text: str) -> list[str]:
 def analyze_words(text: str) -> list[tuple[str, ...]]:
     """The terms of each word of ``text`` that has any, in order: consecutive words are neighbours in a
     phrase, as they are in the index."""
-    return [terms for _pos, _match, terms in _dutch()._words(text)]
+    return [terms for _start, _end, terms in word_spans(text)]
 
 
 def word_spans(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:

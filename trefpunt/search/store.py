@@ -352,14 +352,6 @@ class IndexStore:
                     return 0, 0
         return None
 
-    def size(self) -> int:
-        """Documents in the current generation (0 without a usable one)."""
-        try:
-            _path, ix, _seq = self.open()
-        except IndexProblem:
-            return 0
-        return ix.doc_count()
-
     def behind(self, session: Session) -> int:
         """How many journal entries the current generation has yet to apply (0 without an index)."""
         applied = self.applied()

@@ -11,9 +11,11 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +36,8 @@ REQUEST_LOCK_WAIT = 0.5
 WORKER_CATCH_UP = 200
 # A journal this far behind (and behind by more than half the index) is rebuilt rather than replayed.
 REBUILD_AFTER = 5000
+# How often the worker opens an unchanged generation again, to find files damaged on disk.
+RECHECK_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class IndexUpkeep:
         # Threads of one process catch up one at a time: a second thread waits for the first (which applies
         # at most a small gap) rather than giving up on the writer lock and answering without the change.
         self._catching_up = threading.Lock()
+        # The generation the worker last opened, (path, applied seq), when, and its number of documents.
+        self._checked: tuple[tuple[Path | None, int], float, int] | None = None
 
     def rebuild(self, vocabulary: Vocabulary, progress: Callable[[int, int], None] | None = None) -> int:
         with self.session_factory() as session:
@@ -101,7 +107,7 @@ class IndexUpkeep:
         serving meanwhile), else apply one slice of the journal. Says what it did, None when nothing."""
         with self.session_factory() as session:
             try:
-                self.store.open()
+                size = self._checked_size()
                 behind = self.store.behind(session)
             except IndexProblem as problem:
                 log.warning("search index unusable (%s); rebuilding it", problem)
@@ -109,7 +115,7 @@ class IndexUpkeep:
                 return "rebuilt"
             if not behind:
                 return None
-            if behind > max(rebuild_after, self.store.size() // 2):
+            if behind > max(rebuild_after, size // 2):
                 self.store.rebuild(session, vocabulary, progress)
                 return "rebuilt"
             try:
@@ -117,6 +123,17 @@ class IndexUpkeep:
             except IndexBusy:
                 return None  # a search or another worker is at it
             return "caught up"
+
+    def _checked_size(self) -> int:
+        """The current generation's number of documents. Opening a generation checks it (and reads its
+        schema); the worker asks twice a second, so one is opened again only when it changed, or once
+        every ``RECHECK_SECONDS`` (files damaged on disk are then still found within a minute)."""
+        marker = (self.store.current_path(), self.store.applied())
+        now = time.monotonic()
+        if self._checked is None or self._checked[0] != marker or now - self._checked[1] > RECHECK_SECONDS:
+            _path, ix, _seq = self.store.open()
+            self._checked = (marker, now, ix.doc_count())
+        return self._checked[2]
 
     def keep_up(self, head: int, vocabulary: Vocabulary, seen: int) -> None:
         """Before a search: apply a small gap (an editor's own edits) at once, waiting at most a moment for
