@@ -13,6 +13,7 @@ import threading
 
 from flask import Flask
 
+from .catalog import import_jobs
 from .catalog.vocabulary import load_vocabulary
 from .db import session_factory
 from .search import get_engine
@@ -28,15 +29,7 @@ def work_once(app: Flask) -> bool:
     with session_factory(app)() as session:
         vocabulary = load_vocabulary(session)
     did = get_engine(app).maintain(vocabulary) is not None
-    return _run_next_job(app) or did
-
-
-def _run_next_job(app: Flask) -> bool:
-    try:
-        from .catalog import import_jobs
-    except ImportError:  # no queued imports in this version
-        return False
-    return bool(import_jobs.run_next(session_factory(app)))
+    return import_jobs.run_next(session_factory(app)) or did
 
 
 def run(app: Flask, stop: threading.Event | None = None) -> None:
