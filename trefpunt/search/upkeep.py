@@ -96,13 +96,7 @@ class IndexUpkeep:
             rebuilding=self.store.rebuilding(),
         )
 
-    def maintain(
-        self,
-        vocabulary: Vocabulary,
-        progress: Callable[[int, int], None] | None = None,
-        *,
-        rebuild_after: int = REBUILD_AFTER,
-    ) -> str | None:
+    def maintain(self, vocabulary: Vocabulary, *, rebuild_after: int = REBUILD_AFTER) -> str | None:
         """One step of the worker's loop: rebuild a missing, damaged or far-behind index (the current one
         serving meanwhile), else apply one slice of the journal. Says what it did, None when nothing."""
         with self.session_factory() as session:
@@ -111,12 +105,12 @@ class IndexUpkeep:
                 behind = self.store.behind(session)
             except IndexProblem as problem:
                 log.warning("search index unusable (%s); rebuilding it", problem)
-                self.store.rebuild(session, vocabulary, progress)
+                self.store.rebuild(session, vocabulary)
                 return "rebuilt"
             if not behind:
                 return None
             if behind > max(rebuild_after, size // 2):
-                self.store.rebuild(session, vocabulary, progress)
+                self.store.rebuild(session, vocabulary)
                 return "rebuilt"
             try:
                 self.store.catch_up(session, vocabulary, limit=WORKER_CATCH_UP, lock_timeout=1.0)
