@@ -15,6 +15,7 @@ from trefpunt.catalog.services import conflicts_reported, get_material, record_o
 from trefpunt.catalog.vocabulary import Vocabulary, load_vocabulary
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
+from trefpunt.inputs import parse_int
 from trefpunt.rendering import render_markdown
 
 from . import forms
@@ -93,7 +94,8 @@ def _save(
     """Validate and store; on errors show the form again with everything the editor typed."""
     session = get_session()
     original = material.slug if material is not None else None
-    expected = _version(form.version.data) if material is not None else None
+    # A form without a readable version cannot prove it saw the latest one: treat it as stale.
+    expected = parse_int(form.version.data, -1) if material is not None else None
     try:
         if errors:
             raise ValidationError(errors + validate(record, vocabulary)[1])
@@ -119,11 +121,6 @@ def saved_message(material: Material) -> str:
     if material.status == Status.ARCHIVED:
         return _("Opgeslagen. Dit leermiddel is gearchiveerd en staat niet in de openbare zoekfunctie.")
     return _("Opgeslagen als concept. Een concept is nog niet openbaar; publiceer het als het klaar is.")
-
-
-def _version(value: str | None) -> int:
-    # A form without a readable version cannot prove it saw the latest one: treat it as stale.
-    return int(value) if value and value.isdigit() else -1
 
 
 def _form_page(
