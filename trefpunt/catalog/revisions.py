@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from .errors import NotFound
 from .models import Material, Revision
 from .records import TEXT_COLUMNS, MaterialRecord
-from .services import get_material, record_of, save_material
+from .services import get_material, lock_material, record_of, update_material
 from .vocabulary import Vocabulary, load_vocabulary
 
 # Long texts are compared line by line; the others as a whole value.
@@ -107,17 +107,17 @@ def restore(
     The material keeps its current status: restoring the text of an old draft does not take a published
     material offline (publishing and archiving are their own steps).
     """
-    material = get_material(session, slug)
+    material = lock_material(session, slug)
     revision = get_revision(session, material, number)
     vocabulary = load_vocabulary(session)
     record = MaterialRecord.from_mapping(revision.snapshot, vocabulary)
     record.status = material.status
-    return save_material(
+    return update_material(
         session,
+        material,
         record,
         author=author,
         vocabulary=vocabulary,
-        original_slug=slug,
         expected_version=expected_version,
         note=f"versie {number} teruggezet",
     )

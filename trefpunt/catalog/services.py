@@ -97,27 +97,64 @@ def save_material(
     newer version loses nothing silently. One save is one version step, one revision and one flush.
     """
     vocabulary = vocabulary or load_vocabulary(session)
+    clean = _validated(record, vocabulary)
+    slug = original_slug or clean.slug
+    material = _lock_material(session, slug)
+    return _store(
+        session,
+        material,
+        clean,
+        vocabulary,
+        slug=slug,
+        new=original_slug is None,
+        author=author,
+        expected_version=expected_version,
+        note=note,
+    )
+
+
+def lock_material(session: Session, slug: str) -> Material:
+    """The stored material ``slug``, read afresh and locked until commit, to build a change from.
+
+    Save the change with ``update_material``: the material is then read and locked once, and the change
+    starts from the version the save checks.
+    """
+    material = _lock_material(session, slug)
+    if material is None:
+        raise NotFound(f"geen leermiddel met slug '{slug}'")
+    return material
+
+
+def update_material(
+    session: Session,
+    material: Material,
+    record: MaterialRecord,
+    *,
+    author: str,
+    vocabulary: Vocabulary,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Material:
+    """``save_material`` for a material read with ``lock_material`` in this transaction."""
+    clean = _validated(record, vocabulary)
+    return _store(
+        session,
+        material,
+        clean,
+        vocabulary,
+        slug=material.slug,
+        new=False,
+        author=author,
+        expected_version=expected_version,
+        note=note,
+    )
+
+
+def _validated(record: MaterialRecord, vocabulary: Vocabulary) -> MaterialRecord:
     clean, errors = validate(record, vocabulary)
     if errors:
         raise ValidationError(errors)
-    slug = original_slug or clean.slug
-    with conflicts_reported():
-        material = _lock_material(session, slug)
-    # One flush at the end: an autoflush half-way would bump the version twice and could raise outside
-    # the conflict handling.
-    with conflicts_reported(), session.no_autoflush:
-        if clean.slug != slug and session.scalar(select(Material.id).where(Material.slug == clean.slug)):
-            raise ValidationError([FieldError("slug", f"de slug '{clean.slug}' is al in gebruik")])
-        if material is None:
-            if original_slug is not None:
-                raise NotFound(f"geen leermiddel met slug '{original_slug}'")
-            material = Material(created_by=author, keywords=[])
-            session.add(material)
-        elif expected_version is not None and material.version != expected_version:
-            raise Conflict(SAVED_BY_SOMEONE_ELSE, material.version)
-        _apply(session, material, clean, vocabulary, author, note)
-        session.flush()
-    return material
+    return clean
 
 
 def _lock_material(session: Session, slug: str) -> Material | None:
@@ -134,24 +171,55 @@ def _lock_material(session: Session, slug: str) -> Material | None:
         .options(selectinload(Material.terms))
         .execution_options(populate_existing=True)
     )
-    return session.scalar(query)
+    with conflicts_reported():
+        return session.scalar(query)
+
+
+def _store(
+    session: Session,
+    material: Material | None,
+    clean: MaterialRecord,
+    vocabulary: Vocabulary,
+    *,
+    slug: str,
+    new: bool,
+    author: str,
+    expected_version: int | None,
+    note: str,
+) -> Material:
+    """Write a validated record over the locked ``material`` stored as ``slug`` (none: a ``new`` one)."""
+    # One flush at the end: an autoflush half-way would bump the version twice and could raise outside
+    # the conflict handling.
+    with conflicts_reported(), session.no_autoflush:
+        if clean.slug != slug and session.scalar(select(Material.id).where(Material.slug == clean.slug)):
+            raise ValidationError([FieldError("slug", f"de slug '{clean.slug}' is al in gebruik")])
+        if material is None:
+            if not new:
+                raise NotFound(f"geen leermiddel met slug '{slug}'")
+            material = Material(created_by=author, keywords=[])
+            session.add(material)
+        elif expected_version is not None and material.version != expected_version:
+            raise Conflict(SAVED_BY_SOMEONE_ELSE, material.version)
+        _apply(session, material, clean, vocabulary, author, note)
+        session.flush()
+    return material
 
 
 def set_status(
     session: Session, slug: str, status: Status, *, author: str, expected_version: int | None = None
 ) -> Material:
     """Publish, archive or return to draft; publishing demands a complete record."""
-    material = get_material(session, slug)
+    material = lock_material(session, slug)
     vocabulary = load_vocabulary(session)
     record = record_of(material, vocabulary)
     record.status = Status(status).value
     notes = {Status.PUBLISHED: "gepubliceerd", Status.ARCHIVED: "gearchiveerd", Status.DRAFT: "naar concept"}
-    return save_material(
+    return update_material(
         session,
+        material,
         record,
         author=author,
         vocabulary=vocabulary,
-        original_slug=slug,
         expected_version=expected_version,
         note=notes[Status(status)],
     )
