@@ -1,0 +1,19 @@
+"""link checks: placeholder, filled in by the work on it
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-29 09:00:00.000000
+"""
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,19 @@
+"""search log: placeholder, filled in by the work on it
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-11-29 09:00:00.000000
+"""
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
