@@ -41,6 +41,11 @@ DEFAULTS: dict[str, object] = {
     "SEARCH_MAX_QUERY_LENGTH": 200,
     # Highest page number a search accepts; deeper pages are an error, not a slow scan.
     "SEARCH_MAX_PAGE": 500,
+    # The address OAI-PMH harvesters are told to write to (Identify's adminEmail). Empty: beheer@ and the
+    # host of PUBLIC_BASE_URL. Set it to a mailbox someone reads.
+    "OAI_ADMIN_EMAIL": "",
+    # Records (or headers) per OAI-PMH list page; a resumption token asks for the next page.
+    "OAI_PAGE_SIZE": 100,
     # Language of the interface when the visitor has not chosen one.
     "BABEL_DEFAULT_LOCALE": "nl",
     # Mark cookies Secure (HTTPS only) even on requests that arrive as plain HTTP. Not needed when the
