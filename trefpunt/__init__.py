@@ -52,10 +52,14 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .editor import bp as editor_bp
     from .harvest.views import bp as harvest_bp
+    from .lists.admin import bp as list_admin_bp
+    from .lists.views import bp as lists_bp
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(editor_bp, url_prefix="/beheer")
+    app.register_blueprint(lists_bp, url_prefix="/lijst")
+    app.register_blueprint(list_admin_bp, url_prefix="/beheer/advieslijsten")
     app.register_blueprint(harvest_bp)

@@ -37,6 +37,14 @@ def material(slug: str):
     return jsonify(material_json(found, load_vocabulary(session), current_locale(), full=True))
 
 
+@bp.get("/lists/<token>")
+def advice_list(token: str):
+    """An advice list by its read token (see trefpunt/lists)."""
+    from trefpunt.lists.views import list_answer
+
+    return jsonify(list_answer(token))
+
+
 @bp.get("/openapi.json")
 def openapi():
     spec = json.loads((resources.PACKAGE / "api" / "openapi.json").read_text(encoding="utf-8"))
