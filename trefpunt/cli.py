@@ -370,6 +370,48 @@ def synonyms_import(path: Path) -> None:
     )
 
 
+@main.group("links")
+def links_group() -> None:
+    """Check the materials' web addresses."""
+
+
+@links_group.command("check")
+@click.option("--only-due", is_flag=True, help="only addresses not checked within LINK_CHECK_INTERVAL_HOURS")
+@click.option("--older-than", default="", help="only addresses not checked within this time: 12h, 7d")
+@click.option("--slug", "slugs", multiple=True, help="only this material (repeatable)")
+@with_appcontext
+def links_check(only_due: bool, older_than: str, slugs: tuple[str, ...]) -> None:
+    """Visit every material's web address and keep what answered (exit 1 when any link is broken)."""
+    from .links.command import check_links
+
+    _release_connections_on_exit()
+    try:
+        summary = check_links(current_app.config, session_factory(), only_due, older_than, slugs, click.echo)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem), param_hint="--older-than") from problem
+    except LookupError as problem:
+        raise click.BadParameter(str(problem), param_hint="--slug") from problem
+    if summary.broken:
+        sys.exit(1)
+
+
+@main.group("searchlog")
+def searchlog_group() -> None:
+    """The search log: searches counted per day, without personal data."""
+
+
+@searchlog_group.command("purge")
+@with_appcontext
+def searchlog_purge() -> None:
+    """Delete the days older than SEARCH_LOG_DAYS (everything when it is 0); the worker does this too."""
+    from .searchlog import purge_old_days
+
+    _release_connections_on_exit()
+    deleted = purge_old_days(current_app._get_current_object())  # type: ignore[attr-defined]
+    days = current_app.config["SEARCH_LOG_DAYS"]
+    click.echo(f"Zoeklog: {deleted} regels ouder dan {days} dagen verwijderd.")
+
+
 @main.command("worker")
 @with_appcontext
 def worker_command() -> None:

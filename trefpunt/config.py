@@ -72,6 +72,25 @@ DEFAULTS: dict[str, object] = {
     # for anonymous visitors (a page is 50-250 kB), reused until a material or vocabulary change is
     # committed. 0 switches the cache off.
     "PAGE_CACHE_SIZE": 32,
+    # The link checker (`trefpunt links check`) names itself honestly: its User-Agent carries
+    # PUBLIC_BASE_URL and this contact (an e-mail address or a web page), so a site's administrator who
+    # sees it can reach the people who run it.
+    "LINK_CHECK_CONTACT": "",
+    # Seconds to wait for a connection, and then for an answer, before a link counts as not answering.
+    "LINK_CHECK_CONNECT_TIMEOUT": 5,
+    "LINK_CHECK_READ_TIMEOUT": 10,
+    # Addresses visited at once (each host still gets one request at a time), and the pause in seconds
+    # between two requests to one host.
+    "LINK_CHECK_WORKERS": 4,
+    "LINK_CHECK_HOST_PAUSE": 1.0,
+    # Private networks the checker may visit (CIDR, e.g. ["10.0.0.0/8"]). Empty: an address that
+    # resolves to loopback, a private range or link-local (a database port, a cloud metadata service)
+    # is never visited, also not through a redirect, since editors type these addresses.
+    "LINK_CHECK_PRIVATE_NETWORKS": [],
+    # `--only-due` visits addresses whose latest check is older than this many hours.
+    "LINK_CHECK_INTERVAL_HOURS": 20,
+    # Checks older than this many days are deleted after a run (each material's latest is kept).
+    "LINK_CHECK_HISTORY_DAYS": 400,
 }
 
 # Fixed settings that are not meant to be changed per deployment.

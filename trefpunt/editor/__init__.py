@@ -1,6 +1,7 @@
 """The editors' CMS under ``/beheer``: materials, history, import/export, vocabularies, synonyms, users."""
 
 from . import exchange, materials, revisions, synonyms, users, vocabularies, workflow  # noqa: F401  (routes)
+from . import links  # noqa: F401  (routes)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -4,6 +4,7 @@ from alembic import context
 from trefpunt.auth.models import Base
 from trefpunt.catalog import journal, pending_imports  # noqa: F401
 from trefpunt.db import make_engine
+from trefpunt.links import models as link_models  # noqa: F401
 from trefpunt.lists import models as list_models  # noqa: F401
 
 config = context.config

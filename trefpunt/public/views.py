@@ -15,6 +15,7 @@ from trefpunt.catalog.services import get_material
 from trefpunt.catalog.vocabulary import PROVIDER_FACET, FacetName, load_vocabulary
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
+from trefpunt.links import report as link_report
 from trefpunt.rendering import render_markdown
 from trefpunt.search import get_engine
 
@@ -106,6 +107,7 @@ def material(slug: str):
         archived=archived,
         description=render_markdown(found.description),
         facts=material_page.facts(found, vocabulary, locale, base),
+        link_failing=None if archived else link_report.failing(session, found),
         provider=material_page.provider_link(found, vocabulary, base),
         similar=similar,
         card=_cards(vocabulary),
