@@ -68,6 +68,10 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     # Materials per page in the editors' list under /beheer.
     "EDITOR_PER_PAGE": 50,
+    # Four eyes before the public sees a change: when true, an edit of a published material (and publishing
+    # a draft) waits under /beheer/beoordelen until another editor publishes it or sends it back; the
+    # public page, the search and the API show the published version until then. Off: changes go live.
+    "REVIEW_BEFORE_PUBLISHING": False,
     # Megabytes of finished search pages (/zoeken, and the API's search answers) each server process keeps
     # for anonymous visitors (a page is 50-250 kB), reused until a material or vocabulary change is
     # committed. 0 switches the cache off.

@@ -18,6 +18,16 @@ def can_edit_materials(user) -> bool:
     return _has_own_password(user) and user.role in ("editor", "admin")
 
 
+def can_review_changes(user) -> bool:
+    """Publish or send back another editor's change (review before publishing); never one's own, which
+    the review use case refuses whoever asks."""
+    return _has_own_password(user) and user.role in ("editor", "admin")
+
+
+def can_withdraw_any_change(user) -> bool:
+    return _has_own_password(user) and user.role == "admin"
+
+
 def can_manage_users(user) -> bool:
     return _has_own_password(user) and user.role == "admin"
 

@@ -1,6 +1,6 @@
 """The editors' CMS under ``/beheer``: materials, history, import/export, vocabularies, synonyms, users."""
 
-from . import exchange, materials, revisions, synonyms, users, vocabularies, workflow  # noqa: F401  (routes)
+from . import exchange, materials, review, revisions, synonyms, users, vocabularies, workflow  # noqa: F401
 from . import links  # noqa: F401  (routes)
 from .blueprint import bp
 

@@ -33,6 +33,8 @@ class MaterialForm(FlaskForm):
     level_from = StringField(_l("Van niveau"))
     level_to = StringField(_l("Tot en met niveau"))
     version = HiddenField()
+    # The version of the material's waiting change the form was filled from (review before publishing).
+    change_version = HiddenField()
     not_a_duplicate = BooleanField(_l("Ik heb gekeken: dit is een ander leermiddel. Toch opslaan."))
 
 

@@ -7,11 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from trefpunt.catalog import listing
+from trefpunt.catalog import listing, review
 from trefpunt.catalog.errors import Conflict, FieldError, ValidationError
 from trefpunt.catalog.models import Material, Status
 from trefpunt.catalog.records import MaterialRecord, validate
-from trefpunt.catalog.services import conflicts_reported, get_material, record_of, save_material
+from trefpunt.catalog.services import (
+    conflicts_reported,
+    get_material,
+    lock_material,
+    record_of,
+    save_material,
+)
 from trefpunt.catalog.vocabulary import Vocabulary, load_vocabulary
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
@@ -72,14 +78,78 @@ def edit_material(slug: str):
     session = get_session()
     vocabulary = load_vocabulary(session)
     material = get_material(session, slug)
+    change = review.open_change(session, material.id)
+    in_review = review.needs_review(review_on(), material, change)
     if request.method == "GET":
-        form, selections = forms.form_for(record_of(material, vocabulary), vocabulary, material.version)
-        return _form_page(form, selections, vocabulary, material=material)
+        form, selections, overlapping = _edit_form(material, change if in_review else None, vocabulary)
+        return _form_page(
+            form, selections, vocabulary, material=material, change=change, overlapping=overlapping
+        )
     form, selections = forms.MaterialForm(), forms.selections_from(request.form, vocabulary)
     if "preview" in request.form:
-        return _form_page(form, selections, vocabulary, material=material, preview=True)
-    record, errors = forms.record_from(form, selections, vocabulary, material.status)
+        return _form_page(form, selections, vocabulary, material=material, change=change, preview=True)
+    # A draft whose publication waits for review stays a request to publish while it is edited.
+    status = change.snapshot.get("status", material.status) if in_review and change else material.status
+    record, errors = forms.record_from(form, selections, vocabulary, status)
+    if in_review:
+        return _submit(form, selections, vocabulary, record, errors, material=material, change=change)
     return _save(form, selections, vocabulary, record, errors, material=material)
+
+
+def review_on() -> bool:
+    return bool(current_app.config["REVIEW_BEFORE_PUBLISHING"])
+
+
+def _edit_form(material: Material, change: review.ChangeReview | None, vocabulary: Vocabulary):
+    """The form over the published material, or over its waiting change (carried onto the published
+    version when that moved meanwhile), and the fields both changed."""
+    if change is None:
+        form, selections = forms.form_for(record_of(material, vocabulary), vocabulary, material.version)
+        return form, selections, []
+    copy = review.working_copy(change, material, vocabulary)
+    form, selections = forms.form_for(copy.record, vocabulary, material.version)
+    form.change_version.data = str(change.version)
+    return form, selections, copy.overlapping
+
+
+def _submit(form, selections, vocabulary: Vocabulary, record: MaterialRecord, errors, *, material, change):
+    """Put the edit up for review instead of publishing it; on errors show the form again."""
+    session = get_session()
+    expected = parse_int(form.version.data, -1)
+    expected_change = parse_int(form.change_version.data, -1) if form.change_version.data else None
+    try:
+        if errors:
+            raise ValidationError(errors + validate(record, vocabulary)[1])
+        with conflicts_reported():
+            submitted = review.submit(
+                session,
+                lock_material(session, material.slug),
+                record,
+                author=current_user.email,
+                vocabulary=vocabulary,
+                expected_version=expected,
+                expected_change_version=expected_change,
+            )
+            session.commit()
+    except ValidationError as error:
+        session.rollback()
+        return _form_page(
+            form, selections, vocabulary, material=material, change=change, errors=error.errors, status=422
+        )
+    except Conflict:
+        session.rollback()
+        return _conflict_page(material, record, vocabulary)
+    flash(submitted_message(submitted), "success")
+    return redirect(url_for("editor.edit_material", slug=material.slug))
+
+
+def submitted_message(change: review.ChangeReview | None) -> str:
+    if change is None:
+        return _("Dit is gelijk aan de gepubliceerde versie, dus er wacht niets op beoordeling.")
+    return _(
+        "Ingediend ter beoordeling. De openbare pagina blijft zoals hij was tot een andere redacteur "
+        "de wijziging publiceert."
+    )
 
 
 @bp.post("/voorbeeld")
@@ -124,7 +194,17 @@ def saved_message(material: Material) -> str:
 
 
 def _form_page(
-    form, selections, vocabulary, *, material=None, errors=(), similar=(), preview=False, status=200
+    form,
+    selections,
+    vocabulary,
+    *,
+    material=None,
+    change=None,
+    overlapping=(),
+    errors=(),
+    similar=(),
+    preview=False,
+    status=200,
 ):
     picked = forms.choices(form, selections, vocabulary)
     problems = [
@@ -144,6 +224,11 @@ def _form_page(
         similar=similar,
         preview_html=html,
         vocabulary=vocabulary,
+        # The version editors see is the revision number History lists, not the lock counter.
+        revision=review.revision_number(get_session(), material) if material else 0,
+        change=change,
+        in_review=review.needs_review(review_on(), material, change),
+        overlapping=overlapping,
     )
     return page, status
 
@@ -159,8 +244,16 @@ def field_label(name: str, form, vocabulary: Vocabulary) -> str:
 def _conflict_page(material: Material, mine: MaterialRecord, vocabulary: Vocabulary):
     session = get_session()
     current = get_material(session, material.slug)
-    theirs = record_of(current, vocabulary).to_dict(vocabulary)
-    resend = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "version")]
+    change = review.open_change(session, current.id)
+    if not review.needs_review(review_on(), current, change):
+        change = None
+    # With a change waiting for review, that is the version the editor's save would replace.
+    stored = (
+        review.working_copy(change, current, vocabulary).record if change else record_of(current, vocabulary)
+    )
+    theirs = stored.to_dict(vocabulary)
+    skip = ("csrf_token", "version", "change_version")
+    resend = [(k, v) for k, v in request.form.items(multi=True) if k not in skip]
     return (
         render_template(
             "editor/conflict.html",
@@ -169,6 +262,8 @@ def _conflict_page(material: Material, mine: MaterialRecord, vocabulary: Vocabul
             theirs=theirs,
             resend=resend,
             vocabulary=vocabulary,
+            revision=review.revision_number(session, current),
+            change_version=change.version if change else None,
         ),
         409,
     )

@@ -6,14 +6,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from trefpunt.catalog import review
 from trefpunt.catalog import revisions as history
 from trefpunt.catalog.errors import Conflict, ValidationError
+from trefpunt.catalog.records import MaterialRecord
+from trefpunt.catalog.services import get_material, lock_material
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import get_session
 from trefpunt.inputs import parse_int
 
 from .blueprint import bp
-from .materials import saved_message
+from .materials import review_on, saved_message, submitted_message
 
 
 def _number(name: str, default: int, numbers: list[int]) -> int:
@@ -46,7 +49,37 @@ def history_page(slug: str):
     )
 
 
+def _restore_for_review(session, slug: str, number: int):
+    """With review on, restoring a published material's old text is a change like any other: it waits."""
+    vocabulary = load_vocabulary(session)
+    try:
+        material = lock_material(session, slug)
+        change = review.open_change(session, material.id)
+        old = history.get_revision(session, material, number)
+        record = MaterialRecord.from_mapping(old.snapshot, vocabulary)
+        record.status = change.snapshot["status"] if change else material.status
+        submitted = review.submit(
+            session,
+            material,
+            record,
+            author=current_user.email,
+            vocabulary=vocabulary,
+            expected_version=parse_int(request.form.get("version"), -1),
+            expected_change_version=change.version if change else None,
+        )
+    except (ValidationError, Conflict) as error:
+        session.rollback()
+        flash(_("Terugzetten lukte niet: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("editor.history_page", slug=slug))
+    session.commit()
+    flash(submitted_message(submitted), "success")
+    return redirect(url_for("editor.edit_material", slug=slug))
+
+
 def _restore(session, slug: str, number: int):
+    material = get_material(session, slug)
+    if review.needs_review(review_on(), material, review.open_change(session, material.id)):
+        return _restore_for_review(session, slug, number)
     version = request.form.get("version")
     try:
         saved = history.restore(

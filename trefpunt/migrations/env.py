@@ -2,7 +2,7 @@ from alembic import context
 
 # Every module that defines tables, so the metadata describes the whole schema.
 from trefpunt.auth.models import Base
-from trefpunt.catalog import journal, pending_imports  # noqa: F401
+from trefpunt.catalog import journal, pending_imports, review_models  # noqa: F401
 from trefpunt.db import make_engine
 from trefpunt.links import models as link_models  # noqa: F401
 from trefpunt.lists import models as list_models  # noqa: F401
