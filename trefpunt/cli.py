@@ -395,6 +395,23 @@ def links_check(only_due: bool, older_than: str, slugs: tuple[str, ...]) -> None
         sys.exit(1)
 
 
+@main.group("searchlog")
+def searchlog_group() -> None:
+    """The search log: searches counted per day, without personal data."""
+
+
+@searchlog_group.command("purge")
+@with_appcontext
+def searchlog_purge() -> None:
+    """Delete the days older than SEARCH_LOG_DAYS (everything when it is 0); the worker does this too."""
+    from .searchlog import purge_old_days
+
+    _release_connections_on_exit()
+    deleted = purge_old_days(current_app._get_current_object())  # type: ignore[attr-defined]
+    days = current_app.config["SEARCH_LOG_DAYS"]
+    click.echo(f"Zoeklog: {deleted} regels ouder dan {days} dagen verwijderd.")
+
+
 @main.command("worker")
 @with_appcontext
 def worker_command() -> None:

@@ -76,6 +76,17 @@ DEFAULTS: dict[str, object] = {
     # for anonymous visitors (a page is 50-250 kB), reused until a material or vocabulary change is
     # committed. 0 switches the cache off.
     "PAGE_CACHE_SIZE": 32,
+    # Days the search log keeps its counts (searches per day, query and filters; nothing about who);
+    # older days are deleted automatically. 0 switches the log off and deletes what it held.
+    "SEARCH_LOG_DAYS": 90,
+    # Each server process counts searches in memory and writes them every this many seconds (sooner
+    # after SEARCH_LOG_FLUSH_SEARCHES searches, and at exit): a crash loses at most these seconds' counts.
+    "SEARCH_LOG_FLUSH_SECONDS": 5,
+    "SEARCH_LOG_FLUSH_SEARCHES": 1000,
+    # A crawler walking every filter combination is not counted past these bounds: distinct new
+    # searches a process holds between two writes, and rows one day may hold.
+    "SEARCH_LOG_MAX_NEW_PER_FLUSH": 500,
+    "SEARCH_LOG_MAX_ROWS_PER_DAY": 5000,
     # The link checker (`trefpunt links check`) names itself honestly: its User-Agent carries
     # PUBLIC_BASE_URL and this contact (an e-mail address or a web page), so a site's administrator who
     # sees it can reach the people who run it.

@@ -13,6 +13,7 @@ import threading
 
 from flask import Flask
 
+from . import searchlog
 from .catalog import import_jobs
 from .catalog.vocabulary import load_vocabulary
 from .db import session_factory
@@ -29,6 +30,7 @@ def work_once(app: Flask) -> bool:
     with session_factory(app)() as session:
         vocabulary = load_vocabulary(session)
     did = get_engine(app).maintain(vocabulary) is not None
+    searchlog.purge_when_due(app)  # once an hour: searches older than SEARCH_LOG_DAYS
     return import_jobs.run_next(session_factory(app)) or did
 
 

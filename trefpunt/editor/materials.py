@@ -42,7 +42,9 @@ def new_material():
     session = get_session()
     vocabulary = load_vocabulary(session)
     if request.method == "GET":
-        form, selections = forms.form_for(MaterialRecord(slug="", title=""), vocabulary, None)
+        # From the search report: what searchers typed and did not find, as a first title.
+        title = request.args.get("titel", "").strip()
+        form, selections = forms.form_for(MaterialRecord(slug="", title=title), vocabulary, None)
         return _form_page(form, selections, vocabulary)
     form, selections = forms.MaterialForm(), forms.selections_from(request.form, vocabulary)
     if "preview" in request.form:

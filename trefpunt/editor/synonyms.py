@@ -57,9 +57,10 @@ def synonyms():
 
 @bp.route("/synoniemen/nieuw", methods=["GET", "POST"])
 def new_synonym():
-    form = SynonymForm()
     if request.method == "GET":
-        return _form_page(form)
+        # From the search report: what searchers typed, as the phrase to give a meaning.
+        return _form_page(SynonymForm(data={"phrase": request.args.get("zoekwoord", "").strip()}))
+    form = SynonymForm()
     return _save(form, None, lambda session, data: catalog.create_synonym(session, data))
 
 

@@ -6,6 +6,7 @@ from trefpunt.catalog import journal, pending_imports, review_models  # noqa: F4
 from trefpunt.db import make_engine
 from trefpunt.links import models as link_models  # noqa: F401
 from trefpunt.lists import models as list_models  # noqa: F401
+from trefpunt.searchlog import models as search_log_models  # noqa: F401
 
 config = context.config
 url = config.attributes["database_url"]

@@ -18,6 +18,7 @@ from trefpunt.i18n import current_locale
 from trefpunt.links import report as link_report
 from trefpunt.rendering import render_markdown
 from trefpunt.search import get_engine
+from trefpunt.searchlog import web as search_log
 
 from . import links, material_page
 
@@ -47,6 +48,7 @@ def home():
 
 
 @bp.get("/zoeken")
+@search_log.counted  # outside the page cache: cached answers are searches too
 @web_search.cached(FRAGMENT_HEADER)
 def search():
     search, vocabulary = web_search.parse(request.args)
@@ -70,6 +72,7 @@ def search():
         )
     )
     response.vary.add(FRAGMENT_HEADER)
+    response.headers[search_log.RESULTS_HEADER] = str(result.total)  # kept with the page, read by counted
     return response
 
 
