@@ -254,7 +254,9 @@ def user_login(email: str, role: str, url: str) -> None:
     with _session() as session:
         accounts.set_or_create(session, email, password, role)
         session.commit()
-    click.echo(f"Redacteur-login: {url.rstrip('/')}/beheer  e-mail: {email}  eenmalig wachtwoord: {password}")
+    # The role the account now has, as the admin's user list names it: login makes an admin by default.
+    given = {"admin": "Beheerder", "editor": "Redacteur"}[role]
+    click.echo(f"{given}-login: {url.rstrip('/')}/beheer  e-mail: {email}  eenmalig wachtwoord: {password}")
     click.echo(
         "Het wachtwoord werkt één keer; daarna kiest u een eigen. Open logins van het account zijn beëindigd."
     )

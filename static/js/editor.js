@@ -43,7 +43,9 @@
     });
   }
 
-  // Character counter for fields with data-counter (the summary).
+  // Character counter for fields with data-counter (title, provider, summary). The field takes any length
+  // (a pasted text is never cut mid-word); the server refuses one that is too long and says by how much.
+  // Characters as Python counts them: code points, a line break as one.
   document.querySelectorAll("[data-counter]").forEach(function (field) {
     var max = parseInt(field.getAttribute("data-counter"), 10);
     var counter = document.createElement("p");
@@ -51,8 +53,9 @@
     counter.setAttribute("aria-live", "polite");
     field.insertAdjacentElement("afterend", counter);
     function update() {
-      counter.textContent = field.value.length + " / " + max;
-      counter.classList.toggle("over", field.value.length > max);
+      var length = Array.from(field.value.trim()).length;
+      counter.textContent = length + " / " + max;
+      counter.classList.toggle("over", length > max);
     }
     field.addEventListener("input", update);
     update();

@@ -62,7 +62,9 @@ def change_id(app) -> int:
 
 
 def version_on(page) -> str:
-    return re.search(r'action="[^"]*/publiceren"[^>]*>\s*<input[^>]*>\s*<input[^>]*value="(\d+)"', page).group(1)
+    return re.search(
+        r'action="[^"]*/publiceren"[^>]*>\s*<input[^>]*>\s*<input[^>]*value="(\d+)"', page
+    ).group(1)
 
 
 def public_views(app, client, find) -> tuple[str, str, int]:
@@ -113,7 +115,9 @@ def test_nobody_reviews_their_own_change_not_even_by_posting_directly(app, edito
     refused = editor.post(f"/beheer/beoordelen/{number}/publiceren", data={"version": "1"})
     assert refused.status_code == 403
     assert "u kunt uw eigen wijziging niet beoordelen" in text_of(refused)
-    sent_back = editor.post(f"/beheer/beoordelen/{number}/terugsturen", data={"version": "1", "comment": "ok"})
+    sent_back = editor.post(
+        f"/beheer/beoordelen/{number}/terugsturen", data={"version": "1", "comment": "ok"}
+    )
     assert sent_back.status_code == 403
     assert stored(app, SLUG).summary != NEW_SUMMARY
     assert open_changes(app)[0].state == "pending"
@@ -126,9 +130,12 @@ def test_another_editor_sees_the_difference_and_publishes_it_as_a_revision(app, 
     ada = client_of(app, ADA)
     page = ada.get(f"/beheer/beoordelen/{number}").get_data(as_text=True)
     assert f"<del>{published}</del>" in page and f"<ins>{NEW_SUMMARY}</ins>" in page
-    assert "Beschrijving" not in text_of(ada.get(f"/beheer/beoordelen/{number}")).split("Verloop")[0].split(
-        "Wat de wijziging verandert"
-    )[1], "only the changed field is shown"
+    assert (
+        "Beschrijving"
+        not in text_of(ada.get(f"/beheer/beoordelen/{number}"))
+        .split("Verloop")[0]
+        .split("Wat de wijziging verandert")[1]
+    ), "only the changed field is shown"
 
     done = ada.post(f"/beheer/beoordelen/{number}/publiceren", data={"version": version_on(page)})
     assert done.status_code == 302
@@ -174,7 +181,10 @@ def test_publishing_a_draft_waits_for_review_too(app, editor, client):
     confirm = editor.get("/beheer/leermiddel/muis-oefenen/publiceren")
     assert "Ter beoordeling aanbieden" in text_of(confirm)
     version = re.search(r'name="version" value="(\d+)"', confirm.get_data(as_text=True)).group(1)
-    assert editor.post("/beheer/leermiddel/muis-oefenen/publiceren", data={"version": version}).status_code == 302
+    assert (
+        editor.post("/beheer/leermiddel/muis-oefenen/publiceren", data={"version": version}).status_code
+        == 302
+    )
     assert stored(app, "muis-oefenen").status == "draft"
     assert client.get("/leermiddel/muis-oefenen").status_code == 404
 
@@ -182,7 +192,10 @@ def test_publishing_a_draft_waits_for_review_too(app, editor, client):
     number = change_id(app)
     page = ada.get(f"/beheer/beoordelen/{number}").get_data(as_text=True)
     assert "<del>Concept</del>" in page and "<ins>Gepubliceerd</ins>" in page
-    assert ada.post(f"/beheer/beoordelen/{number}/publiceren", data={"version": version_on(page)}).status_code == 302
+    assert (
+        ada.post(f"/beheer/beoordelen/{number}/publiceren", data={"version": version_on(page)}).status_code
+        == 302
+    )
     assert stored(app, "muis-oefenen").status == "published"
     assert client.get("/leermiddel/muis-oefenen").status_code == 200
 
@@ -194,7 +207,9 @@ def test_a_second_edit_goes_into_the_one_waiting_change_and_a_stale_form_gets_th
     riks_form = form_of(editor.get(EDIT))
     assert sams_form["summary"] == NEW_SUMMARY and sams_form["change_version"]
 
-    assert editor.post(EDIT, data=dict(riks_form, title="Klik & Tik. De basis (vernieuwd)")).status_code == 302
+    assert (
+        editor.post(EDIT, data=dict(riks_form, title="Klik & Tik. De basis (vernieuwd)")).status_code == 302
+    )
     conflict = sam.post(EDIT, data=dict(sams_form, summary="Sam schrijft iets anders."))
     assert conflict.status_code == 409
     page = text_of(conflict)
@@ -207,9 +222,15 @@ def test_a_second_edit_goes_into_the_one_waiting_change_and_a_stale_form_gets_th
     assert submit(sam, summary="Sam schrijft iets anders.").status_code == 302
     (change,) = open_changes(app)
     assert change.authors == [RIK, SAM] and change.snapshot["title"].endswith("(vernieuwd)")
-    assert sam.post(f"/beheer/beoordelen/{change.id}/publiceren", data={"version": change.version}).status_code == 403
+    assert (
+        sam.post(f"/beheer/beoordelen/{change.id}/publiceren", data={"version": change.version}).status_code
+        == 403
+    )
     ada = client_of(app, ADA)
-    assert ada.post(f"/beheer/beoordelen/{change.id}/publiceren", data={"version": change.version}).status_code == 302
+    assert (
+        ada.post(f"/beheer/beoordelen/{change.id}/publiceren", data={"version": change.version}).status_code
+        == 302
+    )
 
 
 def test_a_change_is_never_published_over_a_published_version_that_moved(app, editor):
@@ -237,7 +258,10 @@ def test_a_change_is_never_published_over_a_published_version_that_moved(app, ed
     assert editor.post(EDIT, data=form).status_code == 302
     page = ada.get(f"/beheer/beoordelen/{number}").get_data(as_text=True)
     assert "intussen gewijzigd" not in page
-    assert ada.post(f"/beheer/beoordelen/{number}/publiceren", data={"version": version_on(page)}).status_code == 302
+    assert (
+        ada.post(f"/beheer/beoordelen/{number}/publiceren", data={"version": version_on(page)}).status_code
+        == 302
+    )
     material = stored(app, SLUG)
     assert (material.summary, material.provider) == (NEW_SUMMARY, "Stichting Oefenen (via import)")
 
@@ -259,7 +283,10 @@ def test_its_author_withdraws_a_change_and_the_published_version_stays(app, edit
     number = change_id(app)
     (change,) = open_changes(app)
     sam = client_of(app, SAM)
-    assert sam.post(f"/beheer/beoordelen/{number}/intrekken", data={"version": change.version}).status_code == 403
+    assert (
+        sam.post(f"/beheer/beoordelen/{number}/intrekken", data={"version": change.version}).status_code
+        == 403
+    )
     done = editor.post(f"/beheer/beoordelen/{number}/intrekken", data={"version": change.version})
     assert done.status_code == 302
     assert open_changes(app) == [] and stored(app, SLUG).summary == published

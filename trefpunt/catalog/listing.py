@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from rapidfuzz import fuzz
 from sqlalchemy import Select, func, or_, select
@@ -141,39 +142,69 @@ def missing_fields(material: Material) -> list[str]:
 
 
 def _normal(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+    """Lower case, accents folded (é -> e), punctuation as spaces: "Klik & Tík!" -> "klik tik"."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", folded.lower()).split())
+
+
+def same_address(url: str) -> str:
+    """A web address as a comparison key: no scheme, no ``www.``, host in lower case, no trailing slash."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return ""
+    if not host:
+        return ""
+    host = host.removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return f"{host}{path}?{parts.query}" if parts.query else f"{host}{path}"
+
+
+# Why a material looks like the new one, in the words the warning shows.
+SAME_ADDRESS, SAME_PROVIDER, SIMILAR_TITLE = "same_address", "same_provider", "similar_title"
 
 
 class LookAlike(NamedTuple):
-    """What the "bestaat dit al?" question shows of a material."""
+    """What the "bestaat dit al?" question shows of a material, and why it was found."""
 
     id: int
     slug: str
     title: str
     provider: str
     status: str
+    reason: str = SIMILAR_TITLE
 
 
 def look_alikes(
-    session: Session, title: str, provider: str, *, exclude_slug: str | None = None
+    session: Session, title: str, provider: str, url: str = "", *, exclude_slug: str | None = None
 ) -> list[LookAlike]:
-    """Materials whose title looks like ``title`` ("bestaat dit al?"): the same words, or nearly.
-
-    A matching provider makes a weaker title match count too.
+    """Materials a new one may duplicate ("bestaat dit al?"): the same web address, a title that looks
+    the same (accents and punctuation aside), or a title like it from the same provider (a shorter title
+    whose words all appear in the other's counts: "Digisterker" and "Digisterker - Werken met ...").
     """
-    wanted, wanted_provider = _normal(title), _normal(provider)
-    if not wanted:
+    wanted, wanted_provider, wanted_address = _normal(title), _normal(provider), same_address(url)
+    if not wanted and not wanted_address:
         return []
-    columns = select(Material.id, Material.slug, Material.title, Material.provider, Material.status)
+    columns = select(
+        Material.id, Material.slug, Material.title, Material.provider, Material.status, Material.url
+    )
     found = []
-    for row in session.execute(columns):
+    for *row, address in session.execute(columns):
         material = LookAlike(*row)
         if material.slug == exclude_slug:
             continue
+        other = _normal(material.title)
         # Indel similarity, as difflib's ratio: twice the common letters over both lengths.
-        ratio = fuzz.ratio(wanted, _normal(material.title), score_cutoff=60) / 100
+        ratio = fuzz.ratio(wanted, other, score_cutoff=60) / 100 if wanted else 0.0
+        words, other_words = set(wanted.split()), set(other.split())
+        contained = bool(words) and (words <= other_words or other_words <= words)
         same_provider = bool(wanted_provider) and _normal(material.provider) == wanted_provider
-        if ratio >= 0.85 or (same_provider and ratio >= 0.6):
+        if wanted_address and same_address(address or "") == wanted_address:
+            found.append((2.0, material._replace(reason=SAME_ADDRESS)))
+        elif same_provider and (ratio >= 0.6 or contained):
+            found.append((1.0 + ratio, material._replace(reason=SAME_PROVIDER)))
+        elif ratio >= 0.85:
             found.append((ratio, material))
     found.sort(key=lambda pair: -pair[0])
-    return [m for _ratio, m in found[:5]]
+    return [m for _score, m in found[:5]]

@@ -28,6 +28,7 @@ MAX_PROVIDER = 200
 MAX_URL = 500
 MAX_SLUG = 120
 MAX_KEYWORDS = 30
+MAX_KEYWORD = 60  # one keyword
 
 
 def columns(vocabulary: Vocabulary) -> list[str]:
@@ -124,24 +125,38 @@ def validate(record: MaterialRecord, vocabulary: Vocabulary) -> tuple[MaterialRe
     def error(column: str, message: str) -> None:
         errors.append(FieldError(column, message))
 
+    def too_long(column: str, what: str, value: str, maximum: int) -> bool:
+        # Say how long it is, so the editor knows how much to cut; nothing is cut for them.
+        if len(value) > maximum:
+            error(column, f"{what} is {len(value)} tekens; het maximum is {maximum}")
+        return len(value) > maximum
+
     if not record.title:
         error("title", "een titel is verplicht")
-    elif len(record.title) > MAX_TITLE:
-        error("title", f"de titel is langer dan {MAX_TITLE} tekens")
-    if not record.slug:
+    else:
+        too_long("title", "de titel", record.title, MAX_TITLE)
+    # The slug is made from the title: without either, the title's error says it all.
+    if not record.slug and record.title:
         error("slug", "een slug is verplicht (of een titel om hem van te maken)")
-    elif len(record.slug) > MAX_SLUG or not SLUG_PATTERN.match(record.slug):
+    elif (
+        record.slug
+        and not too_long("slug", "de slug", record.slug, MAX_SLUG)
+        and not SLUG_PATTERN.match(record.slug)
+    ):
         error("slug", "alleen kleine letters, cijfers en koppeltekens, zoals 'klik-en-tik'")
-    if len(record.summary) > MAX_SUMMARY:
-        error("summary", f"de samenvatting is {len(record.summary)} tekens; het maximum is {MAX_SUMMARY}")
-    if len(record.description) > MAX_DESCRIPTION:
-        error("description", f"de beschrijving is langer dan {MAX_DESCRIPTION} tekens")
-    if len(record.provider) > MAX_PROVIDER:
-        error("provider", f"de aanbieder is langer dan {MAX_PROVIDER} tekens")
-    if record.url and not is_web_address(record.url):
+    too_long("summary", "de samenvatting", record.summary, MAX_SUMMARY)
+    too_long("description", "de beschrijving", record.description, MAX_DESCRIPTION)
+    too_long("provider", "de aanbieder", record.provider, MAX_PROVIDER)
+    if (
+        record.url
+        and not too_long("url", "het webadres", record.url, MAX_URL)
+        and not is_web_address(record.url)
+    ):
         error("url", "geen geldig webadres: begin met http:// of https://")
     if len(record.keywords) > MAX_KEYWORDS:
-        error("keywords", f"meer dan {MAX_KEYWORDS} trefwoorden")
+        error("keywords", f"{len(record.keywords)} trefwoorden; het maximum is {MAX_KEYWORDS}")
+    for keyword in record.keywords:
+        too_long("keywords", f"het trefwoord '{keyword[:30]}…'", keyword, MAX_KEYWORD)
     if record.status not in {s.value for s in Status}:
         error("status", f"onbekende status '{record.status}': kies draft, published of archived")
     for column in TEXT_COLUMNS:

@@ -123,7 +123,8 @@ def record_from(
     record = MaterialRecord(
         slug=(form.slug.data or "").strip().lower() or slugify(title),
         title=title,
-        summary=(form.summary.data or "").strip(),
+        # As the browser sends it, a line break is two characters; the counter and the limit count one.
+        summary=(form.summary.data or "").strip().replace("\r\n", "\n"),
         description=(form.description.data or "").strip().replace("\r\n", "\n"),
         provider=(form.provider.data or "").strip(),
         url=(form.url.data or "").strip(),

@@ -52,7 +52,7 @@ def new_material():
     record, errors = forms.record_from(form, selections, vocabulary, Status.DRAFT.value)
     errors += _claim_slug(session, record, chosen=bool((form.slug.data or "").strip()))
     if not errors and not form.not_a_duplicate.data:
-        similar = listing.look_alikes(session, record.title, record.provider)
+        similar = listing.look_alikes(session, record.title, record.provider, record.url)
         if similar:
             return _form_page(form, selections, vocabulary, similar=similar)
     return _save(form, selections, vocabulary, record, errors, material=None)
