@@ -50,6 +50,7 @@ def trust_proxies(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .choose.views import bp as choose_bp
     from .editor import bp as editor_bp
     from .harvest.views import bp as harvest_bp
     from .lists.admin import bp as list_admin_bp
@@ -57,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(choose_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(editor_bp, url_prefix="/beheer")

@@ -76,6 +76,9 @@ DEFAULTS: dict[str, object] = {
     # for anonymous visitors (a page is 50-250 kB), reused until a material or vocabulary change is
     # committed. 0 switches the cache off.
     "PAGE_CACHE_SIZE": 32,
+    # Where visitors report an accessibility problem (an e-mail address or a web page), named in the
+    # accessibility statement at /toegankelijkheid. Empty: the statement points to the library.
+    "ACCESSIBILITY_CONTACT": "",
     # Days the search log keeps its counts (searches per day, query and filters; nothing about who);
     # older days are deleted automatically. 0 switches the log off and deletes what it held.
     "SEARCH_LOG_DAYS": 90,

@@ -29,6 +29,21 @@
     var open = !folding || filtersOpen;
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
     body.hidden = !open;
+    // The form's "Toon resultaten" is hidden with JavaScript (every tick already updates the list), but
+    // on a phone that list is far below the unfolded filters: this button, its count kept live by every
+    // update, takes the visitor there.
+    var show = region.querySelector("[data-show-results]");
+    if (show) show.hidden = !(folding && open);
+  }
+
+  function showResults() {
+    filtersOpen = false;
+    foldFilters();
+    var heading = document.getElementById("resultaten-titel");
+    if (heading) {
+      heading.scrollIntoView({ block: "start" });
+      heading.focus({ preventScroll: true });
+    }
   }
 
   function hideNoJs(root) {
@@ -157,6 +172,11 @@
     if (toggle) {
       filtersOpen = toggle.getAttribute("aria-expanded") !== "true";
       foldFilters();
+      return;
+    }
+    if (event.target instanceof Element && event.target.closest("[data-show-results]")) {
+      event.preventDefault();
+      showResults();
       return;
     }
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {

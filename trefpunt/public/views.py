@@ -13,6 +13,7 @@ from trefpunt.catalog.errors import NotFound
 from trefpunt.catalog.models import Status
 from trefpunt.catalog.services import get_material
 from trefpunt.catalog.vocabulary import PROVIDER_FACET, FacetName, load_vocabulary
+from trefpunt.choose import search_notes
 from trefpunt.db import get_session
 from trefpunt.i18n import current_locale
 from trefpunt.links import report as link_report
@@ -53,9 +54,14 @@ def home():
 def search():
     search, vocabulary = web_search.parse(request.args)
     base = url_for("public.search")
+    # Reached from the finder ("keuzehulp"): its answers ride along, to say why each hit fits.
+    answers = search_notes.answers_in(request.args, vocabulary)
+    canonical = links.is_canonical(
+        search_notes.search_args(request.args), search, vocabulary
+    ) and search_notes.marker_is_canonical(request.args, answers)
     # A cut query keeps its URL so the page can say it was cut; the share link is canonical anyway.
-    if not search.query_was_cut and not links.is_canonical(request.args, search, vocabulary):
-        response = redirect(links.request_href(base, search, vocabulary), 301)
+    if not search.query_was_cut and not canonical:
+        response = redirect(search_notes.keep(links.request_href(base, search, vocabulary), answers), 301)
         response.cache_control.max_age = REDIRECT_MAX_AGE
         return response
     result = web_search.answer(search, vocabulary)
@@ -65,10 +71,12 @@ def search():
             template,
             result=result,
             base=base,
-            page=links.search_page(result, vocabulary, base),
+            page=search_notes.keep_on_page(links.search_page(result, vocabulary, base), answers),
             card=_cards(vocabulary),
             ways_out=[] if result.total else web_search.ways_out(result, vocabulary, base),
-            share_url=public_url(links.request_href(base, search, vocabulary)),
+            share_url=public_url(search_notes.keep(links.request_href(base, search, vocabulary), answers)),
+            fit=search_notes.fit_for(answers, vocabulary, current_locale(), search),
+            print_href=search_notes.print_href(request.args),
         )
     )
     response.vary.add(FRAGMENT_HEADER)
