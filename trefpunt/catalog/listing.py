@@ -190,8 +190,8 @@ def look_alikes(
         Material.id, Material.slug, Material.title, Material.provider, Material.status, Material.url
     )
     found = []
-    for *row, address in session.execute(columns):
-        material = LookAlike(*row)
+    for id_, slug, other_title, other_provider, status, address in session.execute(columns):
+        material = LookAlike(id_, slug, other_title, other_provider, status)
         if material.slug == exclude_slug:
             continue
         other = _normal(material.title)
