@@ -26,6 +26,7 @@ from trefpunt.catalog.seed import seed
 from trefpunt.catalog.vocabulary import load_vocabulary
 from trefpunt.db import make_engine, session_factory
 from trefpunt.search import get_engine
+from trefpunt.searchlog.counter import SearchCounter
 from trefpunt.searchlog.models import SearchLogEntry
 from trefpunt.searchlog.web import EXTENSION_KEY
 
@@ -68,6 +69,16 @@ def requests_per_second(app, environs: list[dict], seconds: float) -> float:
     return done / seconds
 
 
+def count_cost(calls: int = 200_000) -> float:
+    """Microseconds one ``SearchCounter.count`` takes (what a search adds, besides reading a header)."""
+    counter = SearchCounter(max_keys=500, flush_every=10**9)
+    keys = [u.split("?")[1].encode() for u in URLS]
+    started = time.perf_counter()
+    for i in range(calls):
+        counter.count(keys[i % len(keys)], 3)
+    return (time.perf_counter() - started) / calls * 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each round")
@@ -93,6 +104,7 @@ def main() -> None:
         print(f"  log off: {median_off:8.0f} requests/s  (rounds: {', '.join(f'{r:.0f}' for r in off)})")
         print(f"  log on:  {median_on:8.0f} requests/s  (rounds: {', '.join(f'{r:.0f}' for r in on)})")
         print(f"  ratio on/off: {median_on / median_off:.3f}; searches written to the log: {logged}")
+        print(f"  one count in memory: {count_cost():.2f} µs; one cached request: {1e6 / median_off:.0f} µs")
         get_engine(app).close()
         session_factory(app).kw["bind"].dispose()
 
