@@ -63,16 +63,22 @@ def test_an_editor_takes_over_a_moved_address_with_one_click(app, live_server, p
 
     moved.get_by_role("button", name="Nieuw adres overnemen").click()
     assert f"is nu {site.url}/nieuw" in page.locator(".flashes").inner_text()
-    assert page.locator("section", has=page.get_by_role("heading", name="Verhuisde links")).locator(
-        "li.link-problem"
-    ).count() == 0
+    assert (
+        page.locator("section", has=page.get_by_role("heading", name="Verhuisde links"))
+        .locator("li.link-problem")
+        .count()
+        == 0
+    )
     with session_factory(app)() as session:
         stored = session.scalar(select(Material).where(Material.slug == checked["verhuisd"]))
         assert stored.url == f"{site.url}/nieuw"
 
     # The history of the material shows the change as a revision by Rik.
     page.goto(f"{base}/beheer/leermiddel/{checked['verhuisd']}/geschiedenis")
-    assert "webadres bijgewerkt naar het nieuwe adres (linkcontrole)" in page.locator("table.revisions").inner_text()
+    assert (
+        "webadres bijgewerkt naar het nieuwe adres (linkcontrole)"
+        in page.locator("table.revisions").inner_text()
+    )
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -89,3 +95,27 @@ def test_the_link_check_page_is_accessible_at_every_width(app, live_server, open
     assert wide <= 320, f"sideways scrolling at 320 px ({wide} px)"
     assert axe_violations(page) == [], f"{language} at 320 px"
     screenshot(page, f"editor-links-{language}-320")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_calm_warning_on_a_material_page_is_accessible(app, live_server, open_page, checked, language):
+    # A second night with the same answer: two failures in a row, so the public page warns.
+    assert app.test_cli_runner().invoke(links_check, ["--slug", checked["weg"]]).exit_code == 1
+    page = open_page()
+    page.goto(f"{live_server.url}/leermiddel/{checked['weg']}?lang={language}")
+    warning = page.locator("#link-werkt-niet")
+    assert warning.is_visible()
+    assert warning.inner_text().startswith(
+        "Bij de laatste 2 controles" if language == "nl" else "At the last 2 checks"
+    )
+    page.get_by_role(
+        "link",
+        name="Werkte niet bij de laatste controles"
+        if language == "nl"
+        else "Did not work at the last checks",
+    ).click()
+    assert page.evaluate("location.hash") == "#link-werkt-niet"
+    assert axe_violations(page) == [], language
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    screenshot(page, f"leermiddel-link-werkt-niet-{language}-320")
