@@ -369,3 +369,38 @@ def test_the_readme_shows_a_nightly_cron_line_and_a_systemd_timer():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert re.search(r"^\s*30 3 \* +\* +\* .*trefpunt links check --only-due$", readme, re.M)
     assert "OnCalendar=" in readme and "ExecStart=/srv/trefpunt/.venv/bin/trefpunt links check" in readme
+
+
+def test_migration_0008_makes_the_table_the_model_describes_and_takes_it_away_again(
+    backend, tmp_path, request
+):
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from conftest import new_pg_database
+    from sqlalchemy import inspect
+
+    from trefpunt import migrations
+    from trefpunt.catalog.models import Base
+    from trefpunt.db import make_engine
+
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}" if backend == "sqlite" else new_pg_database(request)
+    migrations.upgrade(url, "0008")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = [
+                d
+                for d in compare_metadata(context, Base.metadata)
+                if "link_checks" in repr(d) and not repr(d).startswith("('remove_table'")
+            ]
+            assert differences == []
+            indexes = {i["name"] for i in inspect(connection).get_indexes("link_checks")}
+            assert {"ix_link_checks_material_latest", "ix_link_checks_checked_at"} <= indexes
+        command.downgrade(migrations.alembic_config(url), "0007")
+        assert not inspect(engine).has_table("link_checks")
+        migrations.upgrade(url, "0008")
+        assert inspect(engine).has_table("link_checks")
+    finally:
+        engine.dispose()

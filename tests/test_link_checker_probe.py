@@ -169,3 +169,55 @@ def test_one_request_at_a_time_per_host_with_a_pause_between(site):
     # Each request starts only after the one before it ended, and a pause later.
     gaps = [later["started"] - earlier["ended"] for earlier, later in zip(visits, visits[1:], strict=False)]
     assert min(gaps) >= 0.09
+
+
+def test_a_certificate_nobody_vouches_for_is_a_broken_link(tmp_path):
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        found = probe(f"https://127.0.0.1:{server.server_port}/", LOCAL)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert (outcome_of(found), found.error_kind, found.hops) == (Outcome.BROKEN, "tls", [])
+    assert "certificate" in found.error_detail.lower()
