@@ -94,6 +94,11 @@ def test_on_a_phone_the_comparison_is_a_stack_without_sideways_scrolling(live_se
     for path in ("/keuzehulp", "/toegankelijkheid", "/zoeken/afdrukken" + DIGITAL_GOVERNMENT[7:]):
         phone.goto(live_server.url + path)
         assert no_sideways_scroll(phone), f"{path} scrolls sideways (JavaScript {javascript})"
+        if path == "/keuzehulp":  # the top of the screen: header, menu and the first question
+            SCREENSHOTS.mkdir(exist_ok=True)
+            phone.screenshot(
+                path=str(SCREENSHOTS / f"keuzehulp-telefoon-{'js' if javascript else 'zonder-js'}.png")
+            )
     screenshot(phone, f"vergelijk-telefoon-{'js' if javascript else 'zonder-js'}")
 
 
