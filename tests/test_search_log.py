@@ -19,6 +19,7 @@ from trefpunt.db import session_factory
 from trefpunt.searchlog import privacy, store
 from trefpunt.searchlog.models import SearchLogEntry
 from trefpunt.searchlog.web import EXTENSION_KEY, RESULTS_HEADER, recorder
+from trefpunt.web_search import EXTENSION_KEY as PAGE_CACHE
 from trefpunt.worker import work_once
 
 DAY = dt.date(2026, 11, 20)
@@ -135,6 +136,7 @@ def test_every_public_search_counts_cached_or_not_grouped_per_day(app):
     client = app.test_client()
     for _ in range(3):
         client.get("/zoeken?q=Zeppelin")  # the first fills the page cache, the others are served from it
+    assert any(key[0] == "/zoeken" and key[1] == b"q=Zeppelin" for key in app.extensions[PAGE_CACHE])
     client.get("/zoeken?q=zeppelin")
     client.get("/zoeken?q=zeppelin", headers={"X-Trefpunt-Fragment": "1"})  # the live update
     client.get("/zoeken?q=digid&sorteer=titel")

@@ -164,7 +164,17 @@ def report(session: Session, *, start: dt.date, end: dt.date, few: int = 3, limi
             .order_by(grouped.c.searches.desc(), grouped.c.query_key, grouped.c.filters)
             .limit(limit)
         ).all()
-        return [ReportRow(_typed(session, r), r.filters, r.searches, r.results, r.last_day) for r in found]
+        typed = _typed(session, [(r.last_day, combination_of(r.query_key, r.filters)) for r in found])
+        return [
+            ReportRow(
+                typed.get((r.last_day, combination_of(r.query_key, r.filters)), r.query_key),
+                r.filters,
+                r.searches,
+                r.results,
+                r.last_day,
+            )
+            for r in found
+        ]
 
     total = session.scalar(select(func.coalesce(func.sum(e.searches), 0)).where(*in_period)) or 0
     return Report(
@@ -177,14 +187,14 @@ def report(session: Session, *, start: dt.date, end: dt.date, few: int = 3, limi
     )
 
 
-def _typed(session: Session, row) -> str:
-    """The query as last typed for a grouped row (its spelling on the last day it was searched)."""
-    return (
-        session.scalar(
-            select(SearchLogEntry.query).where(
-                SearchLogEntry.day == row.last_day,
-                SearchLogEntry.combination == combination_of(row.query_key, row.filters),
-            )
+def _typed(session: Session, keys: list[tuple[dt.date, str]]) -> dict[tuple[dt.date, str], str]:
+    """The query as typed on the given (day, combination) rows: each search's spelling on its last day."""
+    if not keys:
+        return {}
+    e = SearchLogEntry
+    found = session.execute(
+        select(e.day, e.combination, e.query).where(
+            e.day.in_({day for day, _ in keys}), e.combination.in_({c for _, c in keys})
         )
-        or row.query_key
     )
+    return {(day, combination): query for day, combination, query in found}
