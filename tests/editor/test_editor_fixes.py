@@ -127,8 +127,8 @@ PASTED = (
         ("slug", "s" * 121, "de slug is 121 tekens; het maximum is 120"),
         (
             "keywords",
-            "geld; " + "k" * 61,
-            "het trefwoord 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…' is 61 tekens; het maximum is 60",
+            "geld; " + "k" * 101,
+            "het trefwoord 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…' is 101 tekens; het maximum is 100",
         ),
     ],
 )

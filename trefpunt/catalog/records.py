@@ -28,7 +28,7 @@ MAX_PROVIDER = 200
 MAX_URL = 500
 MAX_SLUG = 120
 MAX_KEYWORDS = 30
-MAX_KEYWORD = 60  # one keyword
+MAX_KEYWORD = 100  # one keyword (a word or a short phrase)
 
 
 def columns(vocabulary: Vocabulary) -> list[str]:
