@@ -115,7 +115,7 @@ def tallies(
 class Flusher:
     """A daemon thread that calls ``flush`` every ``interval`` seconds, or sooner when woken."""
 
-    def __init__(self, flush: Callable[[], None], interval: float):
+    def __init__(self, flush: Callable[[], object], interval: float):
         self._flush = flush
         self.interval = interval
         self._wake = threading.Event()

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, Executable, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -87,19 +87,18 @@ def _row(day: dt.date, tally: Tally) -> dict:
     }
 
 
-def _upsert(session: Session):
+def _upsert(session: Session) -> Executable:
     """INSERT … ON CONFLICT (day, combination) DO UPDATE: counts added, the latest result count kept.
 
     Atomic per row, so processes flushing the same search at once add up instead of losing a count.
     """
-    table = SearchLogEntry.__table__
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table)
+    statement = insert(SearchLogEntry)
     return statement.on_conflict_do_update(
-        index_elements=[table.c.day, table.c.combination],
+        index_elements=[SearchLogEntry.day, SearchLogEntry.combination],
         set_={
-            "searches": table.c.searches + statement.excluded.searches,
+            "searches": SearchLogEntry.searches + statement.excluded.searches,
             "results": statement.excluded.results,
         },
     )
@@ -157,7 +156,7 @@ def report(session: Session, *, start: dt.date, end: dt.date, few: int = 3, limi
         .subquery()
     )
 
-    def rows(*conditions) -> list[ReportRow]:
+    def rows(*conditions: ColumnElement[bool]) -> list[ReportRow]:
         found = session.execute(
             select(grouped)
             .where(*conditions)

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, current_app, make_response, request
+from flask import Flask, Response, current_app, make_response, request
 from flask_login import current_user
 
 from trefpunt.catalog.vocabulary import load_vocabulary
@@ -123,7 +123,7 @@ def counted(view: Callable) -> Callable:
     """Count the decorated search view's answers for the search log (anonymous visitors, 200 answers)."""
 
     @wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: object, **kwargs: object) -> Response:
         response = make_response(view(*args, **kwargs))
         results = response.headers.get(RESULTS_HEADER)
         if results is None:
