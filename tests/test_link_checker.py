@@ -106,7 +106,9 @@ def test_a_run_visits_every_address_once_and_keeps_what_answered(app, site, mate
     assert result.exit_code == 1, result.output  # some links are broken
     summary = result.output.strip().splitlines()[-1]
     assert summary == "9 adressen gecontroleerd: 2 werkt, 1 verhuisd, 6 kapot."
-    assert f"kapot: {site.url}/weg" in result.output and f"verhuisd: {site.url}/oud" in result.output
+    assert f"kapot (404): {site.url}/weg\n" in result.output
+    assert f"kapot (timeout): {site.url}/traag\n" in result.output
+    assert f"verhuisd (301): {site.url}/oud -> {site.url}/nieuw\n" in result.output
 
     # Two materials share /ok: one visit, a check for each.
     assert site.paths().count("/ok") == 1

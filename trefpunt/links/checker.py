@@ -137,7 +137,7 @@ def run(
     *,
     workers: int = 4,
     host_pause: float = 1.0,
-    progress: Callable[[str, Outcome], None] | None = None,
+    progress: Callable[[Probe, Outcome], None] | None = None,
 ) -> Summary:
     """Visit every address ``selection`` names and store a check for each of its materials."""
     with sessions() as session:
@@ -162,7 +162,7 @@ def run(
                 outcome = store(sessions, targets[url], found)
                 summary.add(url, outcome)
                 if progress:
-                    progress(url, outcome)
+                    progress(found, outcome)
     return summary
 
 

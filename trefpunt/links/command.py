@@ -14,6 +14,7 @@ from trefpunt.catalog.models import Material, utcnow
 from . import policy_from
 from .checker import Selection, Summary, forget_before, run
 from .models import Outcome
+from .probe import Probe
 
 AGE = re.compile(r"^\s*(\d+)\s*([mhd]?)\s*$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "": "hours"}
@@ -53,9 +54,12 @@ def check_links(
     if only_due and age is None:
         age = dt.timedelta(hours=float(config["LINK_CHECK_INTERVAL_HOURS"]))
 
-    def progress(url: str, outcome: Outcome) -> None:
+    def progress(found: Probe, outcome: Outcome) -> None:
         if outcome != Outcome.OK:
-            echo(f"{SAID[outcome]}: {url}")
+            # A moved link's news is its first answer (301), not the 200 at the end of the chain.
+            why = found.error_kind or str(found.hops[0].status if found.moved_to else found.status)
+            moved = f" -> {found.moved_to}" if found.moved_to else ""
+            echo(f"{SAID[outcome]} ({why}): {found.url}{moved}")
 
     summary = run(
         sessions,
