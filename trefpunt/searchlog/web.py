@@ -21,9 +21,10 @@ from functools import wraps
 
 from flask import Flask, Response, current_app, make_response, request
 from flask_login import current_user
+from sqlalchemy.orm import sessionmaker
 
 from trefpunt.catalog.vocabulary import load_vocabulary
-from trefpunt.db import session_factory
+from trefpunt.db import make_engine
 
 from . import store
 from .counter import Flusher, SearchCounter, tallies
@@ -58,6 +59,10 @@ class SearchLogRecorder:
         )
         self._flush_lock = threading.Lock()
         self._purged_at = 0.0
+        # An engine of its own (one connection at a time): a write never waits for, nor takes, a connection
+        # of the requests' pool, and statements counted on the app's engine are the requests' alone.
+        self._engine = make_engine(config["DATABASE_URL"])
+        self._sessions = sessionmaker(self._engine)
 
     def flush(self, today: dt.date | None = None) -> store.Recorded:
         """Write the counts so far to ``today``'s rows (and purge old days once an hour)."""
@@ -68,7 +73,7 @@ class SearchLogRecorder:
             config = self.app.config
             today = today or utc_today()
             try:
-                with session_factory(self.app)() as session:
+                with self._sessions() as session:
                     found = tallies(counts, load_vocabulary(session), int(config["SEARCH_MAX_QUERY_LENGTH"]))
                     recorded = store.record(
                         session, today, found, max_rows_per_day=int(config["SEARCH_LOG_MAX_ROWS_PER_DAY"])
@@ -90,7 +95,12 @@ class SearchLogRecorder:
             return recorded
 
     def stop(self) -> None:
+        """Stop the thread and write what is left (also what came in after the thread's last round)."""
         self.flusher.stop()
+        try:
+            self.flush()
+        finally:
+            self._engine.dispose()
 
 
 def recorder(app: Flask | None = None) -> SearchLogRecorder:
