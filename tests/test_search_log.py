@@ -178,6 +178,28 @@ def test_what_is_not_a_public_search_is_not_counted(app):
     assert rows(app) == []
 
 
+def test_hostile_query_strings_are_stored_cleanly_or_not_at_all(app):
+    counter = recorder(app).counter
+    for query_string in (
+        b"q=a%00b",  # a NUL, which PostgreSQL refuses in text
+        b"q=%ff%fe%80",  # not UTF-8
+        b"q=" + b"123456+" * 60,  # a query the masking makes longer than it was
+        b"q=x&aanbieder=" + b"&aanbieder=".join(b"p%d" % n for n in range(300)),  # far too many filters
+        b"q=%E2%80%AE%E2%80%8Bstil",  # direction and zero-width characters
+    ):
+        counter.count(query_string, 0)
+    flush(app)
+    stored = {r.query: r for r in rows(app)}
+    assert "a b" in stored and "stil" in stored
+    assert all(len(r.query) <= 200 and "\x00" not in r.query for r in stored.values())
+    assert set(stored) == {"a b", "\ufffd\ufffd\ufffd", "stil", "x", stored_number(stored)}
+    assert stored["x"].filters.count("aanbieder=") == 50  # as many as the search itself reads
+
+
+def stored_number(stored) -> str:
+    return next(q for q in stored if q.startswith("[nummer]"))
+
+
 def test_the_results_header_stays_inside(app):
     client = app.test_client()
     for _ in range(2):

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 from trefpunt.catalog.vocabulary import Vocabulary
 from trefpunt.search.request import SearchRequest
 
-from .models import FILTERS_LENGTH
+from .models import FILTERS_LENGTH, QUERY_LENGTH
 from .privacy import mask_personal
 from .store import Tally
 
@@ -96,7 +96,7 @@ def tallies(
         search = SearchRequest.from_args(args, vocabulary, max_query_length=max_query_length)
         if search.page != 1 or not (search.q or search.filters):
             continue
-        query = mask_personal(search.q)
+        query = mask_personal(search.q)[:QUERY_LENGTH]  # a placeholder can be longer than what it hides
         filters = replace(SearchRequest(), filters=search.filters).query_string(vocabulary)
         if len(filters) > FILTERS_LENGTH:
             continue
