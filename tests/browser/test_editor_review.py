@@ -98,3 +98,26 @@ def test_the_review_pages_have_no_wcag_violations(app, live_server, open_page, l
     assert "Schrijf wat de cursus echt doet." in rik.locator("#wijziging-wacht").inner_text()
     assert axe_violations(rik) == [], f"edit page with a sent-back change ({language})"
     screenshot(rik, f"editor-review-sent-back-{language}")
+
+
+def test_a_pasted_summary_over_300_characters_is_kept_whole_counted_and_refused_by_the_server(
+    app, live_server, page
+):
+    app.config["REVIEW_BEFORE_PUBLISHING"] = False
+    base = live_server.url
+    make_user(app, "rik@example.org", "editor", "Rik")
+    log_in(page, base, "rik@example.org")
+    page.goto(f"{base}/beheer/leermiddel/{SLUG}")
+    pasted = ("Stap voor stap leert u de muis en het toetsenbord gebruiken. " * 6).strip()
+    summary = page.get_by_label("Samenvatting", exact=True)
+    summary.fill(pasted)
+    assert summary.input_value() == pasted, "the browser cuts nothing"
+    counter = page.locator("#summary + .counter")
+    assert counter.inner_text() == f"{len(pasted)} / 300"
+    assert "over" in counter.get_attribute("class")
+    page.get_by_role("button", name="Opslaan").click()
+    assert (
+        f"de samenvatting is {len(pasted)} tekens; het maximum is 300"
+        in page.locator("#foutmeldingen").inner_text()
+    )
+    assert page.get_by_label("Samenvatting", exact=True).input_value() == pasted
