@@ -7,4 +7,5 @@ DIGID_MATERIALS = {
     "digisterker",
     "digisterker-module-gemeente",
     "doe-je-digiding",
+    "informatiepunt-digitale-overheid",
 }

@@ -161,8 +161,11 @@ def test_a_search_for_digid_finds_the_digid_materials_with_facet_counts(client):
     assert all(hit["missing"] == [] for hit in result["hits"])
     assert result["query"] == {"q": "digid", "args": [["q", "digid"]]}
     assert "digid" in result["description"].lower()
-    # Every published material has exactly one kind of cost, so the cost counts add up to the total.
-    assert sum(v["count"] for v in facet(result, "kosten").values()) == result["total"]
+    # Every published material has exactly one kind of cost, so the counts of the narrowest kinds (not
+    # the broader "gratis" and "betaald", which count their narrower kinds too) add up to the total.
+    costs = facet(result, "kosten")
+    broader = costs["gratis"]["count"] + costs["betaald"]["count"]
+    assert broader + costs["onbekend"]["count"] == result["total"]
     assert facet(result, "vaardigheid")["digitale-overheid"]["count"] >= 1
     assert facet(result, "niveau")["c1"]["count"] == 0  # reported, to be greyed out
     steffie = next(hit for hit in result["hits"] if hit["slug"] == "steffie-digid")
@@ -174,11 +177,15 @@ def test_choosing_a_value_narrows_the_hits_but_keeps_the_other_values_countable(
     everything = search(client, "?q=digid")
     gratis = search(client, "?q=digid&kosten=gratis")
     assert 0 < gratis["total"] < everything["total"]
-    assert all(hit["facets"]["kosten"] == [{"value": "gratis", "label": "Gratis"}] for hit in gratis["hits"])
+    # "Gratis voor de deelnemer" finds every kind of free: each hit has one of them.
+    free_kinds = {"gratis", "gratis-voor-iedereen", "bibliotheeklicentie", "bibliotheek-betaalt"}
+    assert all(hit["facets"]["kosten"][0]["value"] in free_kinds for hit in gratis["hits"])
     costs = facet(gratis, "kosten")
     assert costs["gratis"]["selected"] and costs["gratis"]["toggle"] == "?q=digid"
     assert costs["gratis"]["count"] == gratis["total"]
-    assert sum(v["count"] for v in costs.values()) == everything["total"]
+    # Free for the learner, paid or unknown: every material is one of the three.
+    families = costs["gratis"]["count"] + costs["betaald"]["count"] + costs["onbekend"]["count"]
+    assert families == everything["total"]
 
 
 def test_providers_are_chosen_by_their_full_name_commas_and_all(client):
@@ -252,8 +259,8 @@ def test_sorting_is_part_of_the_canonical_query(client):
 def test_labels_follow_the_chosen_language(client):
     dutch = search(client, "?q=digid")
     english = search(client, "?q=digid&lang=en")
-    assert facet(dutch, "kosten")["gratis"]["label"] == "Gratis"
-    assert facet(english, "kosten")["gratis"]["label"] == "Free"
+    assert facet(dutch, "kosten")["gratis"]["label"] == "Gratis voor de deelnemer"
+    assert facet(english, "kosten")["gratis"]["label"] == "Free for the learner"
     assert {f["param"]: f["label"] for f in english["facets"]}["doelgroep"] == "Target group"
 
 

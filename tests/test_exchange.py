@@ -86,7 +86,7 @@ def line_of(data: bytes, text: str) -> int:
 def test_an_exported_catalogue_imported_elsewhere_exports_byte_for_byte_the_same(session, empty_session, fmt):
     original = export(session, fmt)
     report = import_file(empty_session, original, fmt)
-    assert len(report.created) == 125 and not report.errors
+    assert len(report.created) == 133 and not report.errors
     assert export(empty_session, fmt) == original
     again = import_file(empty_session, original, fmt)
     assert again.unchanged == report.created and not again.created and not again.updated
@@ -103,7 +103,8 @@ def test_the_csv_export_is_what_the_documented_format_says(session, vocabulary):
     header = data.split(b"\r\n", 1)[0].decode()
     assert header == (
         "slug,title,summary,description,provider,url,keywords,status,"
-        "vaardigheid,niveau,doelgroep,vorm,werkvorm,kosten,taal,nodig"
+        "vaardigheid,niveau,doelgroep,vorm,werkvorm,kosten,taal,nodig,"
+        "source,certainty,verified_on,verified_by,how_to_get"
     )
     rows = list(csv.DictReader(io.StringIO(data.decode(), newline="")))
     taal_centraal = next(r for r in rows if r["slug"] == "taal-centraal")
@@ -120,7 +121,7 @@ def test_the_csv_export_is_what_the_documented_format_says(session, vocabulary):
 
 def test_a_byte_order_mark_is_accepted(session, empty_session):
     for fmt in ("csv", "jsonl"):
-        assert import_file(empty_session, b"\xef\xbb\xbf" + export(session, fmt), fmt).total == 125
+        assert import_file(empty_session, b"\xef\xbb\xbf" + export(session, fmt), fmt).total == 133
     assert export(empty_session) == export(session)
 
 
@@ -186,7 +187,7 @@ def test_an_import_leaves_a_revision_and_a_journal_entry_for_each_material_it_cr
     report = import_file(session, csv_file(vocabulary, *rows, *new))
 
     changed = report.updated + report.created
-    assert (len(report.updated), len(report.created), len(report.unchanged)) == (63, 60, 62)
+    assert (len(report.updated), len(report.created), len(report.unchanged)) == (67, 60, 66)
     revisions = last_revisions(session)
     assert {slug: number for slug, (number, _, _) in revisions.items() if slug in changed} == {
         slug: revisions_before.get(slug, (0,))[0] + 1 for slug in changed
@@ -265,8 +266,8 @@ def test_cells_a_spreadsheet_would_run_as_a_formula_are_escaped_and_come_back_un
         ({"niveau": "a1;z9"}, "niveau", "onbekende waarde 'z9'"),
         ({"vaardigheid": "toveren"}, "vaardigheid", "onbekende waarde 'toveren'"),
         ({"doelgroep": "ouderen;senioren"}, "doelgroep", "onbekende waarde 'senioren'"),
-        ({"niveau": "a2;1f"}, "niveau", "binnen één niveauschaal"),
-        ({"niveau": "digi-start;b1"}, "niveau", "binnen één niveauschaal"),
+        ({"niveau": "a1;b1"}, "niveau", "elk niveau tussen het laagste en het hoogste"),
+        ({"niveau": "per-niveau;b1"}, "niveau", "staan alleen"),
         ({"niveau": "a1;b1"}, "niveau", "elk niveau tussen het laagste en het hoogste"),
         ({"niveau": "instroom;2f"}, "niveau", "elk niveau tussen het laagste en het hoogste"),
         ({"kosten": "gratis;betaald"}, "kosten", "precies één"),
@@ -302,7 +303,7 @@ def test_every_bad_row_is_reported_not_only_the_first(session, vocabulary):
         vocabulary,
         {**VALID, "slug": "a", "kosten": "duur"},
         {**VALID, "slug": "b"},
-        {**VALID, "slug": "c", "niveau": "a1;1f", "url": "ftp://x.nl"},
+        {**VALID, "slug": "c", "niveau": "a1;b1", "url": "ftp://x.nl"},
         {**VALID, "slug": "d", "status": "klaar"},
     )
     assert [(line, column) for line, column, _ in refused(session, data)] == [
@@ -339,7 +340,7 @@ def test_a_row_with_the_wrong_number_of_cells(session):
     data = before + b"extra,Een rij,met te weinig cellen\r\n"
     (problem,) = refused(session, data)
     assert problem[:2] == (before.count(b"\n") + 1, "bestand")
-    assert "3 cellen, de kop heeft er 16" in problem[2]
+    assert "3 cellen, de kop heeft er 21" in problem[2]
     assert export(session) == before
 
 
@@ -402,7 +403,7 @@ def test_a_file_with_errors_changes_nothing_even_when_most_rows_are_fine(session
     assert [column for _, column, _ in refused(session, data)] == ["kosten"]
     assert export(session) == before
     without_the_mistake = import_file(session, csv_file(vocabulary, *rows[:-1]))
-    assert len(without_the_mistake.updated) == 125 and without_the_mistake.created == ["nieuw"]
+    assert len(without_the_mistake.updated) == 133 and without_the_mistake.created == ["nieuw"]
 
 
 def test_the_file_type_comes_from_the_name():

@@ -104,9 +104,14 @@ def test_long_facets_show_the_top_values_and_the_rest_behind_toon_meer(client):
 def test_levels_are_grouped_by_scheme(client):
     levels = visit(client, "/zoeken").by_id("facet-niveau")
     schemes = [legend.text for legend in levels.all("legend", cls="tp-facet__group-title")]
-    assert schemes == ["ERK (NT2)", "Referentieniveau (NT1 en rekenen)", "Digitale vaardigheden"]
+    assert schemes == [
+        "ERK (NT2)",
+        "Referentieniveau (NT1 en rekenen)",
+        "Digitale vaardigheden",
+        "Geen vaste niveauschaal",
+    ]
     erk = levels.all("legend", cls="tp-facet__group-title")[0].parent
-    assert [b["value"] for b in erk.all("input")] == ["a0", "a1", "a2", "b1", "b2", "c1"]
+    assert [b["value"] for b in erk.all("input")] == ["a0", "a1", "a2", "b1", "b2", "c1", "c2"]
 
 
 def test_active_filters_are_chips_that_remove_themselves_and_wis_alle_filters_keeps_the_words(client):

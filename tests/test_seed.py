@@ -52,6 +52,7 @@ def test_every_seed_record_is_valid_against_the_vocabularies(vocabulary):
 def test_every_seed_record_has_every_column_and_uses_only_known_ones(vocabulary):
     expected = ["slug", "title", "summary", "description", "provider", "url", "keywords", "status"]
     expected += [f.param for f in vocabulary.controlled]
+    expected += ["source", "certainty", "verified_on", "verified_by", "how_to_get"]
     assert [sorted(row) for row in SEED if sorted(row) != sorted(expected)] == []
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, RequestURITooLarge
 from werkzeug.routing import IntegerConverter
 
-from .catalog.records import TEXT_COLUMNS
+from .catalog.records import FACT_COLUMNS, TEXT_COLUMNS
 from .inputs import CONTROL_CHARACTER, control_character, is_number
 from .search import InvalidParameter
 
@@ -24,8 +24,8 @@ NUMBER_FIELDS = ("version", "target")
 # Forms whose text fields the catalogue validates itself (``catalog.records.validate``), so that a
 # control character shows the form again with the field's error and everything typed, not an error page.
 FIELD_CHECKED_FORMS: dict[str, frozenset[str]] = {
-    "editor.new_material": frozenset(TEXT_COLUMNS) - {"slug", "status"},
-    "editor.edit_material": frozenset(TEXT_COLUMNS) - {"slug", "status"},
+    "editor.new_material": frozenset((*TEXT_COLUMNS, *FACT_COLUMNS)) - {"slug", "status"},
+    "editor.edit_material": frozenset((*TEXT_COLUMNS, *FACT_COLUMNS)) - {"slug", "status"},
     "editor.preview": frozenset({"description"}),
 }
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -42,7 +42,7 @@ def version_of(page) -> str:
 
 def test_the_list_shows_materials_newest_change_first_with_their_completeness(editor):
     page = text_of(editor.get("/beheer/"))
-    assert "125 leermiddelen" in page
+    assert "133 leermiddelen" in page
     assert "Ontbreekt:" in page or "Compleet" in page
 
 

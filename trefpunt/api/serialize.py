@@ -10,6 +10,7 @@ from markupsafe import escape
 from trefpunt.catalog.cards import MaterialView
 from trefpunt.catalog.models import Material
 from trefpunt.catalog.vocabulary import Vocabulary
+from trefpunt.public.trust import trust
 from trefpunt.search import SearchResult
 from trefpunt.search.result import Fragment
 
@@ -49,6 +50,15 @@ def material_json(material: MaterialView, vocabulary: Vocabulary, locale: str, *
         data["description"] = material.description
         data["status"] = material.status
         data["link_checked_on"] = material.link_checked_on.isoformat() if material.link_checked_on else None
+        found = trust(material)
+        data["facts"] = {
+            "source": material.source or "",
+            "certainty": found.certainty.value,
+            "certainty_label": found.label,
+            "verified_on": found.verified_on.isoformat() if found.verified_on else None,
+            "verified_by": found.verified_by,
+            "how_to_get": found.how_to_get,
+        }
     return data
 
 

@@ -81,6 +81,8 @@ class Term(Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     # A merged term redirects to this key; its materials have moved there.
     merged_into: Mapped[str | None] = mapped_column(String(60), default=None)
+    # A narrower term names its broader one (same facet): searching the broader key finds both.
+    broader: Mapped[str | None] = mapped_column(String(60), default=None)
 
     facet: Mapped[Facet] = relationship(back_populates="terms")
 
@@ -113,6 +115,13 @@ class Material(Base):
     updated_by: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     link_checked_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    # Where the facts come from, how sure they are and who last checked them (see catalog/facts.py).
+    source: Mapped[str] = mapped_column(Text, default="")
+    certainty: Mapped[str] = mapped_column(String(20), default="niet-gecontroleerd")
+    verified_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    verified_by: Mapped[str] = mapped_column(String(200), default="")
+    # How a learner gets it when there is no web address (or beside one): "te leen in de bibliotheek".
+    how_to_get: Mapped[str] = mapped_column(String(300), default="")
 
     terms: Mapped[list[Term]] = relationship(secondary=material_terms, order_by=Term.position)
     revisions: Mapped[list[Revision]] = relationship(

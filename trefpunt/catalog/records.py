@@ -6,18 +6,23 @@ them keeps everything.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from trefpunt.inputs import control_character
 
+from . import facts
 from .errors import FieldError
 from .models import Status
 from .vocabulary import LEVEL_FACET, FacetName, Vocabulary
 
 TEXT_COLUMNS = ("slug", "title", "summary", "description", "provider", "url", "keywords", "status")
+# Where the facts come from and how sure they are (catalog/facts.py); after the facets in files.
+FACT_COLUMNS = ("source", "certainty", "verified_on", "verified_by", "how_to_get")
 LIST_SEPARATOR = ";"
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -32,8 +37,8 @@ MAX_KEYWORD = 100  # one keyword (a word or a short phrase)
 
 
 def columns(vocabulary: Vocabulary) -> list[str]:
-    """The exchange columns: the text columns, then one per controlled facet by URL parameter."""
-    return [*TEXT_COLUMNS, *(f.param for f in vocabulary.controlled)]
+    """The exchange columns: the text columns, one per controlled facet by URL parameter, then the facts'."""
+    return [*TEXT_COLUMNS, *(f.param for f in vocabulary.controlled), *FACT_COLUMNS]
 
 
 def slugify(text: str) -> str:
@@ -72,6 +77,11 @@ class MaterialRecord:
     status: str = Status.DRAFT.value
     # Vocabulary keys per facet, keyed by the facet's URL parameter (vaardigheid, niveau, ...).
     facets: dict[str, list[str]] = field(default_factory=dict)
+    source: str = ""
+    certainty: str = facts.DEFAULT_CERTAINTY.value
+    verified_on: str = ""  # ISO date, as files carry it
+    verified_by: str = ""
+    how_to_get: str = ""
 
     @classmethod
     def from_mapping(cls, data: dict, vocabulary: Vocabulary) -> MaterialRecord:
@@ -92,6 +102,11 @@ class MaterialRecord:
             keywords=split_list([k.lower() for k in split_list(data.get("keywords"))]),
             status=text("status").lower() or Status.DRAFT.value,
             facets={f.param: split_list(data.get(f.param)) for f in vocabulary.controlled},
+            source=str(data.get("source") or "").strip().replace("\r\n", "\n"),
+            certainty=text("certainty").lower() or facts.DEFAULT_CERTAINTY.value,
+            verified_on=text("verified_on"),
+            verified_by=text("verified_by"),
+            how_to_get=text("how_to_get"),
         )
 
     def to_dict(self, vocabulary: Vocabulary) -> dict:
@@ -108,6 +123,8 @@ class MaterialRecord:
         }
         for facet in vocabulary.controlled:
             result[facet.param] = list(self.facets.get(facet.param, []))
+        for name in FACT_COLUMNS:
+            result[name] = getattr(self, name)
         return result
 
     def to_row(self, vocabulary: Vocabulary) -> dict[str, str]:
@@ -159,7 +176,8 @@ def validate(record: MaterialRecord, vocabulary: Vocabulary) -> tuple[MaterialRe
         too_long("keywords", f"het trefwoord '{keyword[:30]}…'", keyword, MAX_KEYWORD)
     if record.status not in {s.value for s in Status}:
         error("status", f"onbekende status '{record.status}': kies draft, published of archived")
-    for column in TEXT_COLUMNS:
+    _check_facts(record, error)
+    for column in (*TEXT_COLUMNS, *FACT_COLUMNS):
         value = getattr(record, column)
         character = control_character(value if isinstance(value, str) else "".join(value))
         if character:
@@ -183,6 +201,9 @@ def validate(record: MaterialRecord, vocabulary: Vocabulary) -> tuple[MaterialRe
     cost_param = vocabulary.facet(FacetName.COST).param
     if len(resolved.get(cost_param, [])) > 1:
         error(cost_param, "kies precies één soort kosten")
+    unbound = [k for k in resolved.get(level_param, []) if k in NOT_A_LEVEL]
+    if unbound and len(resolved[level_param]) > 1:
+        error(level_param, "'per niveau' en 'niet aan een niveau gebonden' staan alleen, zonder ander niveau")
 
     if record.status == Status.PUBLISHED and not errors:
         if not record.summary:
@@ -202,8 +223,46 @@ def validate(record: MaterialRecord, vocabulary: Vocabulary) -> tuple[MaterialRe
         keywords=list(record.keywords),
         status=record.status,
         facets=resolved,
+        source=record.source,
+        certainty=str(facts.parse_certainty(record.certainty) or record.certainty),
+        verified_on=_iso_date(record.verified_on),
+        verified_by=record.verified_by,
+        how_to_get=record.how_to_get,
     )
     return clean, errors
+
+
+# Level terms that say a material has no one level (catalog_data/vocabularies.csv, "Geen vaste niveauschaal").
+NOT_A_LEVEL = frozenset({"per-niveau", "niet-niveaugebonden"})
+
+
+def _iso_date(value: str) -> str:
+    """The date in one spelling (2026-11-24) when it is one; as typed otherwise (it was reported)."""
+    try:
+        date = facts.parse_date(value)
+    except ValueError:
+        return value
+    return date.isoformat() if date else ""
+
+
+def _check_facts(record: MaterialRecord, error: Callable[[str, str], None]) -> None:
+    """Source, certainty and verification: a known certainty, a real date not in the future, short texts."""
+    if facts.parse_certainty(record.certainty) is None:
+        keys = ", ".join(c.value for c in facts.Certainty)
+        error("certainty", f"onbekende zekerheid '{record.certainty}': kies uit {keys}")
+    if len(record.source) > facts.MAX_SOURCE:
+        error("source", f"de bron is langer dan {facts.MAX_SOURCE} tekens")
+    if len(record.verified_by) > facts.MAX_VERIFIED_BY:
+        error("verified_by", f"'gecontroleerd door' is langer dan {facts.MAX_VERIFIED_BY} tekens")
+    if len(record.how_to_get) > facts.MAX_HOW_TO_GET:
+        error("how_to_get", f"'zo kom je eraan' is langer dan {facts.MAX_HOW_TO_GET} tekens")
+    try:
+        verified = facts.parse_date(record.verified_on)
+    except ValueError:
+        error("verified_on", f"geen geldige datum '{record.verified_on[:40]}': schrijf hem als 2026-11-24")
+    else:
+        if verified is not None and verified > dt.date.today():
+            error("verified_on", "de datum van de controle ligt in de toekomst")
 
 
 def is_web_address(url: str) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from .errors import NotFound
 from .models import Material, Revision
-from .records import TEXT_COLUMNS, MaterialRecord
+from .records import FACT_COLUMNS, TEXT_COLUMNS, MaterialRecord
 from .services import get_material, lock_material, record_of, update_material
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -67,7 +67,7 @@ def get_revision(session: Session, material: Material, number: int) -> Revision:
 
 
 def field_order(vocabulary: Vocabulary) -> list[str]:
-    return [*TEXT_COLUMNS, *(f.param for f in vocabulary.controlled)]
+    return [*TEXT_COLUMNS, *(f.param for f in vocabulary.controlled), *FACT_COLUMNS]
 
 
 def diff(old: dict, new: dict, vocabulary: Vocabulary) -> list[FieldChange]:

@@ -33,7 +33,7 @@ def seed_vocabularies(session: Session, data_dir: Path) -> tuple[int, int, int]:
     """Add the facets, terms and synonyms of the seed files that the database does not have yet;
     return how many of each were added."""
     facets = {f.name: f for f in session.scalars(select(Facet))}
-    terms = {(t.facet_name, t.key) for t in session.scalars(select(Term))}
+    terms = {(t.facet_name, t.key): t for t in session.scalars(select(Term))}
     facets_added = terms_added = 0
     with open(data_dir / "facets.csv", encoding="utf-8") as f:
         for position, row in enumerate(csv.DictReader(f)):
@@ -52,7 +52,14 @@ def seed_vocabularies(session: Session, data_dir: Path) -> tuple[int, int, int]:
     session.flush()
     with open(data_dir / "vocabularies.csv", encoding="utf-8") as f:
         for position, row in enumerate(csv.DictReader(f)):
-            if (row["facet"], row["key"]) not in terms:
+            broader = row.get("broader") or None
+            existing = terms.get((row["facet"], row["key"]))
+            if existing is not None:
+                # Broader terms came after the first seed: a term without one gets the seed's (editors
+                # cannot set it yet, so nothing of theirs is overwritten).
+                if broader and existing.broader is None and not existing.merged_into:
+                    existing.broader = broader
+            else:
                 session.add(
                     Term(
                         facet_name=row["facet"],
@@ -62,6 +69,7 @@ def seed_vocabularies(session: Session, data_dir: Path) -> tuple[int, int, int]:
                         group_nl=row["group_nl"] or "",
                         group_en=row["group_en"] or "",
                         position=position,
+                        broader=broader,
                     )
                 )
                 terms_added += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,6 +69,11 @@ def record_of(material: Material, vocabulary: Vocabulary) -> MaterialRecord:
         keywords=list(material.keywords or []),
         status=material.status,
         facets={f.param: f.order(material.term_keys(f.name)) for f in vocabulary.controlled},
+        source=material.source or "",
+        certainty=material.certainty or "",
+        verified_on=material.verified_on.isoformat() if material.verified_on else "",
+        verified_by=material.verified_by or "",
+        how_to_get=material.how_to_get or "",
     )
 
 
@@ -262,6 +268,11 @@ def _write(
     material.url = record.url
     material.keywords = list(record.keywords)
     material.status = record.status
+    material.source = record.source
+    material.certainty = record.certainty
+    material.verified_on = dt.date.fromisoformat(record.verified_on) if record.verified_on else None
+    material.verified_by = record.verified_by
+    material.how_to_get = record.how_to_get
     wanted = {(f.name, key) for f in vocabulary.controlled for key in record.facets.get(f.param, [])}
     terms = _terms_by_key(session)
     material.terms = [terms[k] for k in sorted(wanted, key=lambda k: (k[0], terms[k].position))]

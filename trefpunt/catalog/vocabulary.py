@@ -62,6 +62,7 @@ class TermDef:
     position: int = 0
     hidden: bool = False
     merged_into: str | None = None
+    broader: str | None = None
 
     def label(self, locale: str = "nl") -> str:
         return self.label_en if locale == "en" else self.label_nl
@@ -107,6 +108,18 @@ class FacetDef:
         wanted = set(keys)
         return [t.key for t in self.terms if t.key in wanted]
 
+    def with_narrower(self, keys: Iterable[str]) -> list[str]:
+        """``keys`` and every term under them (at any depth): what a search for ``keys`` finds."""
+        found = list(dict.fromkeys(keys))
+        for key in found:  # grows while it is read: each narrower term's own narrower terms follow
+            found += [t.key for t in self.terms if t.broader == key and t.key not in found]
+        return found
+
+    @cached_property
+    def has_narrower(self) -> frozenset[str]:
+        """The keys that have narrower terms."""
+        return frozenset(t.broader for t in self.terms if t.broader)
+
 
 @dataclass(frozen=True)
 class SynonymDef:
@@ -134,20 +147,20 @@ class Vocabulary:
         return self.by_name[name]
 
     def level_range_error(self, keys: list[str]) -> str | None:
-        """Why ``keys`` is not one unbroken range of levels within one scheme, or None when it is."""
+        """Why ``keys`` is not an unbroken range of levels in each scheme it uses, or None when it is.
+
+        One range per scheme: a reader of "Instroom-1F / A1-A2" keeps both the NT1 and the NT2 levels."""
         if not keys:
             return None
         levels = self.by_name[LEVEL_FACET]
         terms = [t for t in (levels.term(k) for k in keys) if t is not None]
         if len(terms) < len(keys):
             return None  # unknown keys are reported on their own
-        schemes = {t.group_nl for t in terms}
-        if len(schemes) > 1:
-            return "een niveaubereik blijft binnen één niveauschaal (" + ", ".join(sorted(schemes)) + ")"
-        scheme_terms = [t for t in levels.terms if t.group_nl == terms[0].group_nl]
-        index = sorted(scheme_terms.index(t) for t in set(terms))
-        if index != list(range(index[0], index[-1] + 1)):
-            return "een niveaubereik bevat elk niveau tussen het laagste en het hoogste"
+        for scheme in {t.group_nl for t in terms}:
+            scheme_terms = [t for t in levels.terms if t.group_nl == scheme]
+            index = sorted(scheme_terms.index(t) for t in set(terms) if t.group_nl == scheme)
+            if index != list(range(index[0], index[-1] + 1)):
+                return "een niveaubereik bevat elk niveau tussen het laagste en het hoogste"
         return None
 
     def level_range(self, low: str, high: str) -> list[str]:
@@ -220,6 +233,7 @@ def read_vocabulary(session: Session) -> Vocabulary:
                         position=t.position,
                         hidden=t.hidden,
                         merged_into=t.merged_into,
+                        broader=t.broader,
                     )
                     for t in f.terms
                 ),

@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
+from trefpunt.catalog import facts
 from trefpunt.catalog.errors import FieldError
 from trefpunt.catalog.records import MaterialRecord, slugify, split_list
 from trefpunt.catalog.vocabulary import LEVEL_FACET, FacetDef, FacetName, TermDef, Vocabulary
 
 TEXT_FIELDS = ("title", "slug", "provider", "url", "summary", "description", "keywords")
+FACT_FIELDS = ("source", "certainty", "verified_on", "verified_by", "how_to_get")
 SINGLE_CHOICE = (FacetName.COST,)  # facets that take exactly one value: radio buttons
 
 
@@ -32,6 +35,19 @@ class MaterialForm(FlaskForm):
     level_scheme = StringField(_l("Niveauschaal"))
     level_from = StringField(_l("Van niveau"))
     level_to = StringField(_l("Tot en met niveau"))
+    # A second range in another scheme, for a material with both NT1 and NT2 levels ("Instroom-1F / A1-A2").
+    level_scheme2 = StringField(_l("Tweede niveauschaal"))
+    level_from2 = StringField(_l("Van niveau (tweede schaal)"))
+    level_to2 = StringField(_l("Tot en met niveau (tweede schaal)"))
+    # Where the facts come from and how sure they are (catalog/facts.py).
+    source = TextAreaField(_l("Bron van de gegevens"))
+    certainty = SelectField(
+        _l("Zekerheid"),
+        choices=[SelectChoice(c.value, _l(label)) for c, label in facts.CERTAINTY_LABELS.items()],
+    )
+    verified_on = StringField(_l("Gecontroleerd op"))
+    verified_by = StringField(_l("Gecontroleerd door"))
+    how_to_get = StringField(_l("Zo kom je eraan"))
     version = HiddenField()
     # The version of the material's waiting change the form was filled from (review before publishing).
     change_version = HiddenField()
@@ -72,7 +88,7 @@ def choices(form: MaterialForm, selections: dict[str, list[str]], vocabulary: Vo
         chosen = selections.get(facet.param, [])
         result.facets.append(FacetChoices(facet, offered(facet, chosen), chosen))
     levels = vocabulary.facet(LEVEL_FACET)
-    picked = [form.level_from.data, form.level_to.data]
+    picked = [form.level_from.data, form.level_to.data, form.level_from2.data, form.level_to2.data]
     result.levels = offered(levels, [k for k in picked if k])
     result.schemes = list(dict.fromkeys(t.group_nl for t in result.levels))
     return result
@@ -82,8 +98,13 @@ def form_for(
     record: MaterialRecord, vocabulary: Vocabulary, version: int | None
 ) -> tuple[MaterialForm, dict]:
     """A filled form for a stored (or new) record."""
-    levels = record.facets.get(vocabulary.facet(LEVEL_FACET).param, [])
-    level_terms = [vocabulary.facet(LEVEL_FACET).term(k) for k in levels]
+    all_levels = record.facets.get(vocabulary.facet(LEVEL_FACET).param, [])
+    by_scheme: dict[str, list[str]] = {}
+    for key in all_levels:
+        term = vocabulary.facet(LEVEL_FACET).term(key)
+        by_scheme.setdefault(term.group_nl if term else "", []).append(key)
+    ranges = list(by_scheme.items()) + [("", [])] * 2
+    (scheme, levels), (scheme2, levels2) = ranges[0], ranges[1]
     form = MaterialForm(
         data={
             "title": record.title,
@@ -93,9 +114,13 @@ def form_for(
             "summary": record.summary,
             "description": record.description,
             "keywords": "; ".join(record.keywords),
-            "level_scheme": level_terms[0].group_nl if level_terms and level_terms[0] else "",
+            **{name: getattr(record, name) for name in FACT_FIELDS},
+            "level_scheme": scheme,
             "level_from": levels[0] if levels else "",
             "level_to": levels[-1] if levels else "",
+            "level_scheme2": scheme2,
+            "level_from2": levels2[0] if levels2 else "",
+            "level_to2": levels2[-1] if levels2 else "",
             "version": "" if version is None else str(version),
         }
     )
@@ -117,6 +142,9 @@ def record_from(
 ) -> tuple[MaterialRecord, list[FieldError]]:
     """The record the editor asked for, and the problems only the form can see (the level picker)."""
     levels, errors = level_range(form, vocabulary)
+    second, second_errors = level_range(form, vocabulary, "2")
+    levels = vocabulary.facet(LEVEL_FACET).order([*levels, *second])
+    errors += second_errors
     facets = dict(selections)
     facets[vocabulary.facet(LEVEL_FACET).param] = levels
     title = (form.title.data or "").strip()
@@ -131,16 +159,24 @@ def record_from(
         keywords=[k.lower() for k in split_list((form.keywords.data or "").replace(",", ";"))],
         status=status,
         facets=facets,
+        source=(form.source.data or "").strip().replace("\r\n", "\n"),
+        certainty=(form.certainty.data or "").strip(),
+        verified_on=(form.verified_on.data or "").strip(),
+        verified_by=(form.verified_by.data or "").strip(),
+        how_to_get=(form.how_to_get.data or "").strip(),
     )
     return record, errors
 
 
-def level_range(form: MaterialForm, vocabulary: Vocabulary) -> tuple[list[str], list[FieldError]]:
-    """Every level from the picker's "from" to its "to", within the chosen scheme."""
+def level_range(
+    form: MaterialForm, vocabulary: Vocabulary, picker: str = ""
+) -> tuple[list[str], list[FieldError]]:
+    """Every level from the picker's "from" to its "to", within the chosen scheme (``picker`` "2": the
+    second range)."""
     levels = vocabulary.facet(LEVEL_FACET)
     param = levels.param
-    low, high = form.level_from.data or "", form.level_to.data or ""
-    scheme = form.level_scheme.data or ""
+    low, high = form[f"level_from{picker}"].data or "", form[f"level_to{picker}"].data or ""
+    scheme = form[f"level_scheme{picker}"].data or ""
     if not low and not high:
         return [], []
     low, high = low or high, high or low
@@ -156,7 +192,7 @@ def level_range(form: MaterialForm, vocabulary: Vocabulary) -> tuple[list[str], 
 
 def anchor(field_name: str, vocabulary: Vocabulary, picked: Choices) -> str:
     """The id of the input an error about ``field_name`` links to from the summary."""
-    if field_name in TEXT_FIELDS:
+    if field_name in TEXT_FIELDS or field_name in FACT_FIELDS:
         return field_name
     if field_name == vocabulary.facet(LEVEL_FACET).param:
         return "level_scheme"

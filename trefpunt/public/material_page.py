@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 
 from trefpunt.catalog.cards import MaterialView, TermView
+from trefpunt.catalog.facts import is_free_for_learner
 from trefpunt.catalog.models import Material, Term
 from trefpunt.catalog.vocabulary import LEVEL_FACET, Vocabulary
 from trefpunt.search import SearchRequest
@@ -17,8 +18,7 @@ from .links import Link, request_href
 
 # The order a reader asks in: what is it, what does it teach, for whom, how hard, how, with what, what cost.
 FACT_ORDER = ("format", "skill", "audience", "level", "setting", "needs", "cost", "language")
-FREE = "gratis"
-PAID = "betaald"
+ONLY_DUTCH = "nederlands"
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ def facts(material: Material, vocabulary: Vocabulary, locale: str, base: str) ->
             values = _level_ranges(terms, vocabulary, locale, base)
         else:
             values = [_search_link(name, [t.key], _label(t, locale), vocabulary, base) for t in terms]
+        if name == "language" and [t.key for t in terms] == [ONLY_DUTCH]:
+            name = "language_only_dutch"  # "Taal: Alleen Nederlands", not "Uitleg ook in: Alleen Nederlands"
         found.append(Fact(name, values))
     return found
 
@@ -93,9 +95,6 @@ class Card:
     levels: list[str]
     formats: list[str]
     cost: str
-    # For whom and how it is used: without them a youth programme and a senior course look alike.
-    audiences: list[str]
-    settings: list[str]
 
 
 def card(material: MaterialView, vocabulary: Vocabulary, locale: str) -> Card:
@@ -107,8 +106,6 @@ def card(material: MaterialView, vocabulary: Vocabulary, locale: str) -> Card:
         ],
         formats=[_label(t, locale) for t in material.terms_of("format")],
         cost=", ".join(_label(t, locale) for t in material.terms_of("cost")),
-        audiences=[_label(t, locale) for t in material.terms_of("audience")],
-        settings=[_label(t, locale) for t in material.terms_of("setting")],
     )
 
 
@@ -139,9 +136,9 @@ def learning_resource(material: Material, page_url: str) -> dict:
         data["audience"] = [
             {"@type": "EducationalAudience", "audienceType": t.label_nl} for t in terms["audience"]
         ]
-    costs = {t.key for t in terms["cost"]}
-    if FREE in costs or PAID in costs:
-        data["isAccessibleForFree"] = FREE in costs
+    free = is_free_for_learner([t.key for t in terms["cost"]])
+    if free is not None:
+        data["isAccessibleForFree"] = free
     if material.keywords:
         data["keywords"] = ", ".join(material.keywords)
     return data

@@ -21,7 +21,7 @@ from trefpunt.rendering import render_markdown
 from trefpunt.search import get_engine
 from trefpunt.searchlog import web as search_log
 
-from . import links, material_page
+from . import links, material_page, trust
 
 bp = Blueprint("public", __name__)
 
@@ -118,6 +118,7 @@ def material(slug: str):
         archived=archived,
         description=render_markdown(found.description),
         facts=material_page.facts(found, vocabulary, locale, base),
+        trust=trust.trust(found),
         link_failing=None if archived else link_report.failing(session, found),
         provider=material_page.provider_link(found, vocabulary, base),
         similar=similar,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,7 +177,7 @@ class SearchEngine:
         with self._reading(session, vocabulary, head) as (view, _head):
             docs, matcher = self._prepared(view, vocabulary)
             parsed = build_query(request.q, vocabulary.synonyms)
-            return self._select(docs, matcher, parsed, request)[2].bit_count()
+            return self._select(docs, matcher, parsed, request, vocabulary)[2].bit_count()
 
     def _select(
         self,
@@ -185,13 +185,19 @@ class SearchEngine:
         matcher: Matcher,
         parsed: ParsedQuery,
         request: SearchRequest,
+        vocabulary: Vocabulary,
         concepts: list[int] | None = None,
     ) -> tuple[int, dict[str, int], int]:
-        """The text match, each facet's selection and their intersection, as bitmaps."""
+        """The text match, each facet's selection and their intersection, as bitmaps.
+
+        A broader term selects its narrower ones too ("gratis voor de deelnemer" finds the licences)."""
         if concepts is None:
             concepts = matcher.concepts(parsed)
         matching = matcher.matching(parsed, concepts)
-        selections = {name: docs.union(name, values) for name, values in request.filters.items()}
+        selections = {
+            name: docs.union(name, _with_narrower(vocabulary, name, values))
+            for name, values in request.filters.items()
+        }
         result = matching
         for bits in selections.values():
             result &= bits
@@ -262,7 +268,7 @@ class SearchEngine:
                 N_("Uw zoekvraag bevat geen woorden om op te zoeken; alle leermiddelen worden getoond.")
             )
         concepts = matcher.concepts(parsed)
-        matching, selections, result = self._select(docs, matcher, parsed, request, concepts)
+        matching, selections, result = self._select(docs, matcher, parsed, request, vocabulary, concepts)
         total = result.bit_count()
         every_word = result
         for bits in concepts:
@@ -348,6 +354,11 @@ class SearchEngine:
             counted = {v: bits.bit_count() for v, bits in per_value.items()}
         else:
             counted = {v: (others & bits).bit_count() for v, bits in per_value.items()}
+        if facet.controlled:
+            # A broader term counts what it would find: its own materials and its narrower terms'.
+            for key in facet.has_narrower:
+                bits = docs.union(facet.name, facet.with_narrower([key]))
+                counted[key] = (bits if others == docs.all else others & bits).bit_count()
         chosen = request.selected(facet.name)
 
         def toggles(value: str) -> str:
@@ -405,6 +416,11 @@ class SearchEngine:
         for bits in concepts:
             within &= bits
         return text if within.bit_count() > found else None
+
+
+def _with_narrower(vocabulary: Vocabulary, facet_name: str, values: tuple[str, ...]) -> Sequence[str]:
+    facet = vocabulary.by_name.get(facet_name)
+    return facet.with_narrower(values) if facet is not None and facet.controlled else values
 
 
 def _card(view: _View, doc: int, vocabulary: Vocabulary) -> MaterialCard:
