@@ -4,11 +4,14 @@ waits until another editor publishes it or sends it back; the public keeps the p
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from trefpunt.catalog import review
+from trefpunt.catalog.models import Revision
 from trefpunt.catalog.records import MaterialRecord
 from trefpunt.catalog.review_models import ChangeReview
 from trefpunt.catalog.services import get_material, record_of, save_material
@@ -331,3 +334,48 @@ def test_the_review_use_case_refuses_self_review_whoever_calls_it(app):
         session.rollback()
         assert review.approve(session, change.id, reviewer=ADA, expected_version=None).summary == NEW_SUMMARY
         session.commit()
+
+
+def test_an_author_saving_a_form_of_a_change_published_meanwhile_gets_the_conflict_page(app, editor):
+    submit(editor, summary=NEW_SUMMARY)
+    riks_form = form_of(editor.get(EDIT))
+    ada = client_of(app, ADA)
+    number = change_id(app)
+    page = ada.get(f"/beheer/beoordelen/{number}").get_data(as_text=True)
+    assert (
+        ada.post(f"/beheer/beoordelen/{number}/publiceren", data={"version": version_on(page)}).status_code
+        == 302
+    )
+
+    conflict = editor.post(EDIT, data=dict(riks_form, summary="Nog een laatste verbetering."))
+    assert conflict.status_code == 409
+    page = text_of(conflict)
+    assert "Nog een laatste verbetering." in page and NEW_SUMMARY in page
+    assert stored(app, SLUG).summary == NEW_SUMMARY and open_changes(app) == []
+
+
+def test_two_reviewers_publishing_at_the_same_moment_publish_once_and_the_other_is_told(app, editor):
+    """Every round: Rik submits a change, Ada and Sam press Publiceren together. One publishes, the other
+    gets the review page saying it no longer waits (never a server error), and each round is one revision."""
+    reviewers = [client_of(app, ADA), client_of(app, SAM)]
+    with session_factory(app)() as session:
+        before = session.scalar(select(func.count()).select_from(Revision))
+    rounds = 8
+    with ThreadPoolExecutor(len(reviewers)) as pool:
+        for number in range(rounds):
+            assert submit(editor, summary=f"Ronde {number}: {NEW_SUMMARY}").status_code == 302
+            change = change_id(app)
+            barrier = threading.Barrier(len(reviewers))
+
+            def publish(client, change=change, barrier=barrier):
+                version = version_on(client.get(f"/beheer/beoordelen/{change}").get_data(as_text=True))
+                barrier.wait(timeout=60)
+                return client.post(f"/beheer/beoordelen/{change}/publiceren", data={"version": version})
+
+            responses = [f.result(timeout=60) for f in [pool.submit(publish, c) for c in reviewers]]
+            assert sorted(r.status_code for r in responses) == [302, 409], number
+            refused = next(r for r in responses if r.status_code == 409)
+            assert "deze wijziging wacht niet (meer) op beoordeling" in text_of(refused)
+            assert stored(app, SLUG).summary == f"Ronde {number}: {NEW_SUMMARY}"
+    with session_factory(app)() as session:
+        assert session.scalar(select(func.count()).select_from(Revision)) == before + rounds

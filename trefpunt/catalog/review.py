@@ -210,8 +210,9 @@ def request_publication(
 
 def approve(session: Session, change_id: int, *, reviewer: str, expected_version: int | None) -> Material:
     """Publish a waiting change as a new revision of its material; never the reviewer's own change."""
+    # The material's row first, then the change's, as ``submit`` takes them: never a deadlock between the two.
+    material = lock_material(session, get_change(session, change_id).material.slug)
     change = _reviewable(session, change_id, reviewer, expected_version)
-    material = lock_material(session, change.material.slug)
     if is_stale(change, material):
         raise Conflict(PUBLISHED_CHANGED, material.version)
     vocabulary = load_vocabulary(session)

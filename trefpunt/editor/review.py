@@ -124,4 +124,8 @@ def _refused(change_id: int, refused: Exception, *, comment: str = ""):
     status = 403 if isinstance(refused, NotAllowed) else 409
     if isinstance(refused, ValidationError):
         status = 422
-    return _review_page(change_id, errors={"decision": str(refused)}, comment=comment, status=status)
+    message = str(refused)
+    # Two reviewers at once: however the database noticed, the loser learns the change was decided.
+    if isinstance(refused, Conflict) and not review.get_change(get_session(), change_id).is_open:
+        message = review.NOT_WAITING
+    return _review_page(change_id, errors={"decision": message}, comment=comment, status=status)
