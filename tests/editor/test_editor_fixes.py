@@ -125,6 +125,8 @@ PASTED = (
         ("provider", "P" * 201, "de aanbieder is 201 tekens; het maximum is 200"),
         ("url", "https://example.org/" + "a" * 490, "het webadres is 510 tekens; het maximum is 500"),
         ("slug", "s" * 121, "de slug is 121 tekens; het maximum is 120"),
+        ("how_to_get", "Te leen in de bibliotheek. " * 12, "'zo kom je eraan' is langer dan 300 tekens"),
+        ("source", "https://example.org/folder " * 80, "de bron is langer dan 2000 tekens"),
         (
             "keywords",
             "geld; " + "k" * 101,
@@ -147,7 +149,8 @@ def test_a_text_too_long_is_refused_by_the_server_and_kept_whole_in_the_form(
 
 def test_the_form_counts_characters_instead_of_cutting_a_pasted_text(editor):
     html = editor.get(EDIT).get_data(as_text=True)
-    for name, limit in (("title", 200), ("provider", 200), ("summary", 300)):
+    fields = (("title", 200), ("provider", 200), ("summary", 300), ("source", 2000), ("verified_by", 200))
+    for name, limit in (*fields, ("how_to_get", 300)):
         tag = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', html).group(0)
         assert "maxlength" not in tag, name
         assert f'data-counter="{limit}"' in tag, name
