@@ -34,17 +34,17 @@ def test_admin_maintains_a_vocabulary(app, live_server, page):
     page.get_by_role("link", name="Niveau").click()
     assert axe_violations(page) == [], "vocabulary page"
     screenshot(page, "editor-vocabulary")
-    page.get_by_label("Sleutel", exact=True).fill("c2")
-    page.get_by_label("Nederlandse naam", exact=True).fill("C2")
-    page.get_by_label("Engelse naam", exact=True).fill("C2")
+    page.get_by_label("Sleutel", exact=True).fill("c2-plus")
+    page.get_by_label("Nederlandse naam", exact=True).fill("C2+")
+    page.get_by_label("Engelse naam", exact=True).fill("C2+")
     page.get_by_label("Niveauschaal", exact=True).select_option("ERK (NT2)")
     page.get_by_role("button", name="Toevoegen").click()
     assert "De term is toegevoegd." in page.locator(".flashes").inner_text()
     keys = page.locator("table.terms tbody th code").all_inner_texts()
-    assert keys.index("c2") == keys.index("c1") + 1
+    assert keys.index("c2-plus") == keys.index("c2") + 1
 
     # The level picker of the material form offers only the chosen scheme's levels.
     page.goto(base + "/beheer/nieuw")
     page.get_by_label("Niveauschaal", exact=True).select_option("ERK (NT2)")
     enabled = page.locator("#level_from option[data-scheme]:not([disabled])").all_inner_texts()
-    assert "C2" in enabled and "1F" not in enabled
+    assert "C2+" in enabled and "1F" not in enabled

@@ -42,12 +42,12 @@ def test_an_admin_adds_a_term_that_editors_can_choose(app, admin):
 def test_a_new_level_joins_the_end_of_its_scheme(app, admin):
     admin.post(
         "/beheer/vocabulaires/level/termen",
-        data={"key": "c2", "label_nl": "C2", "label_en": "C2", "scheme": "ERK (NT2)"},
+        data={"key": "c2-plus", "label_nl": "C2+", "label_en": "C2+", "scheme": "ERK (NT2)"},
     )
     levels = keys(app, "level")
-    assert levels.index("c2") == levels.index("c1") + 1
+    assert levels.index("c2-plus") == levels.index("c2") + 1
     with session_factory(app)() as session:
-        assert load_vocabulary(session).level_range("b2", "c2") == ["b2", "c1", "c2"]
+        assert load_vocabulary(session).level_range("c1", "c2-plus") == ["c1", "c2", "c2-plus"]
 
 
 def test_bad_terms_are_refused_with_the_reason(app, admin):
