@@ -125,6 +125,9 @@
         region.dispatchEvent(new CustomEvent("trefpunt:updated", { bubbles: true }));
         if (root) {
           document.title = root.dataset.title;
+          // Feed readers and browsers look for the search's feed in the head: keep it the shown search's.
+          var feed = document.querySelector('link[rel="alternate"][type="application/atom+xml"]');
+          if (feed && root.dataset.feed) feed.setAttribute("href", root.dataset.feed);
           // The shared address is under the public base URL, which need not be this page's origin (a
           // proxy, a test server): the history keeps this origin with the search's path and query.
           var address = new URL(root.dataset.url, window.location.href);
