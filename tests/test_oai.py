@@ -422,3 +422,9 @@ def test_a_kept_answer_is_sent_with_a_fresh_response_date_and_answers_304_until_
     assert changed.status == 200 and changed.headers["ETag"] != first.headers["ETag"]
     assert b"Een nieuwe samenvatting." in changed.body
     assert fetch(record_url).headers["ETag"] != record_before
+
+
+def test_pages_after_the_first_are_not_kept_so_a_harvest_cannot_push_search_pages_out(app, harvester):
+    assert len(list(harvester.list_identifiers(metadata_prefix="oai_dc"))) > 3 * PAGE
+    kept = [key for key in app.extensions["trefpunt.page_cache"] if key[0] == "/oai"]
+    assert [key[1] for key in kept] == [b"verb=ListIdentifiers&metadataPrefix=oai_dc"]

@@ -86,8 +86,16 @@ def _stamped(view: Callable) -> Callable:
 
 @bp.get("/oai")
 @_stamped
-@web_search.cached()
 def oai_get():
+    # A page after the first is asked for once per harvest: keeping it would only push the search pages
+    # out of the shared page cache. First pages (Identify, a daily "from" harvest) are asked again.
+    if "resumptionToken" in request.args:
+        return _oai_answer(request.args.to_dict(flat=False))
+    return _kept_oai_answer()
+
+
+@web_search.cached()
+def _kept_oai_answer():
     return _oai_answer(request.args.to_dict(flat=False))
 
 
