@@ -77,7 +77,8 @@ def material_ids(app, *statuses: Status) -> dict[str, int]:
 
 def slugs_by_id(app) -> dict[int, str]:
     with session_factory(app)() as session:
-        return {material_id: slug for material_id, slug in session.execute(select(Material.id, Material.slug))}
+        rows = session.execute(select(Material.id, Material.slug))
+        return {material_id: slug for material_id, slug in rows}
 
 
 __all__ = ["LiveServer", "fetch"]
