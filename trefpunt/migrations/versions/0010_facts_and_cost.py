@@ -4,8 +4,10 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-29 09:00:00.000000
 
-The vocabulary itself (the cost terms under "gratis voor de deelnemer", "onbekend", C2, "per niveau") comes
-from catalog_data/vocabularies.csv when the seed runs: ``trefpunt seed`` adds the terms a database lacks.
+The new terms (the kinds of free under "gratis", "deelnemer-betaalt", "onbekend", C2, "per niveau") come
+from catalog_data/vocabularies.csv when the seed runs: ``trefpunt seed`` adds the terms a database lacks and
+gives existing cost terms their broader term. Here only the label of ``gratis`` changes, where editors left
+it as seeded: the key now means "free for the learner" and old links with ``kosten=gratis`` widen with it.
 """
 
 import sqlalchemy as sa
@@ -30,11 +32,35 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("how_to_get", sa.String(length=300), nullable=False, server_default=""))
     with op.batch_alter_table("terms", schema=None) as batch_op:
         batch_op.add_column(sa.Column("broader", sa.String(length=60), nullable=True))
+    _relabel_free(("Gratis", "Free"), ("Gratis voor de deelnemer", "Free for the learner"))
 
 
 def downgrade() -> None:
+    _relabel_free(("Gratis voor de deelnemer", "Free for the learner"), ("Gratis", "Free"))
     with op.batch_alter_table("terms", schema=None) as batch_op:
         batch_op.drop_column("broader")
     with op.batch_alter_table("materials", schema=None) as batch_op:
         for column in ("how_to_get", "verified_by", "verified_on", "certainty", "source"):
             batch_op.drop_column(column)
+
+
+def _relabel_free(old: tuple[str, str], new: tuple[str, str]) -> None:
+    """Relabel the cost term ``gratis`` from ``old`` to ``new`` (Dutch, English) where it still has ``old``,
+    and count it as a vocabulary change so every process reads the vocabulary again."""
+    terms = sa.table(
+        "terms",
+        sa.column("facet_name", sa.String),
+        sa.column("key", sa.String),
+        sa.column("label_nl", sa.String),
+        sa.column("label_en", sa.String),
+    )
+    changed = op.get_bind().execute(
+        terms.update()
+        .where(terms.c.facet_name == "cost", terms.c.key == "gratis", terms.c.label_nl == old[0])
+        .values(label_nl=new[0], label_en=new[1])
+    )
+    if changed.rowcount:
+        version = sa.table(
+            "vocabulary_version", sa.column("id", sa.Integer), sa.column("version", sa.Integer)
+        )
+        op.get_bind().execute(version.update().where(version.c.id == 1).values(version=version.c.version + 1))
