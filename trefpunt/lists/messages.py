@@ -6,14 +6,14 @@ from flask_babel import gettext as _
 
 from trefpunt.catalog.errors import ValidationError
 
-from .service import LimitReached, Limits
+from .service import LimitReached, Limits, limit_of
 
 
 def field_errors(error: ValidationError, limits: Limits) -> dict[str, str]:
-    """Per field (title, introduction, note) what is wrong, for the form that shows it again."""
+    """Per field (title, introduction, note-<id>) what is wrong, for the form that shows it again."""
     found = {}
     for each in error.errors:
-        limit = getattr(limits, each.field)
+        limit = limit_of(each.field, limits)
         found[each.field] = _(
             "Deze tekst is te lang: hoogstens %(limit)d tekens. Er is niets bewaard; uw tekst staat "
             "hieronder nog, maak hem korter en bewaar opnieuw.",

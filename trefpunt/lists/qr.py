@@ -1,4 +1,7 @@
-"""QR codes for the handout, as inline SVG (segno): no image requests, sharp on paper, allowed by the CSP."""
+"""QR codes for the handout, as inline SVG (segno): no image requests, sharp on paper, allowed by the CSP.
+
+The code has a viewBox and no size of its own: the style sheet sizes it, for the screen and for A4.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from markupsafe import Markup, escape
 
 def qr_svg(url: str, label: str) -> Markup:
     """``url`` as a QR code, announced to screen readers as ``label`` (the code itself is hidden)."""
-    svg = segno.make(url, error="m").svg_inline(scale=3, border=2, svgclass="tp-qr__code", lineclass=None)
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, border=2, omitsize=True, svgclass="tp-qr__code", lineclass=None
+    )
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return Markup('<span class="tp-qr" role="img" aria-label="{}">{}</span>').format(
         escape(label), Markup(svg)

@@ -187,18 +187,39 @@ def add_material(session: Session, advice_list: AdviceList, material: Material, 
     return True
 
 
-def update_details(advice_list: AdviceList, title: str, introduction: str, limits: Limits) -> None:
-    """Set the title and introduction, or raise ``ValidationError`` and change neither."""
-    checked = _checked({"title": title, "introduction": introduction}, limits)
-    advice_list.title, advice_list.introduction = checked["title"], checked["introduction"]
-    _touch(advice_list)
+def save_texts(
+    advice_list: AdviceList,
+    limits: Limits,
+    *,
+    title: str | None = None,
+    introduction: str | None = None,
+    notes: dict[int, str] | None = None,
+) -> None:
+    """Save the title, introduction and notes given (None: leave as is), all or nothing.
 
-
-def set_note(advice_list: AdviceList, item_id: int, note: str, limits: Limits) -> None:
-    item = _item(advice_list, item_id)
-    checked = _checked({"note": note}, limits)["note"]
-    if checked != item.note:
-        item.note = checked
+    Raises ``ValidationError`` naming every text that is too long (a note as ``note-<item id>``), and then
+    changes none of them: the form shows them all again as typed.
+    """
+    notes = notes or {}
+    items = {item.id: item for item in advice_list.items}
+    unknown = [item_id for item_id in notes if item_id not in items]
+    if unknown:
+        raise NotFound("dit leermiddel staat niet (meer) op de lijst")
+    texts = {
+        **({"title": title} if title is not None else {}),
+        **({"introduction": introduction} if introduction is not None else {}),
+        **{f"note-{item_id}": note for item_id, note in notes.items()},
+    }
+    checked = _checked(texts, limits)
+    changed = False
+    if title is not None and checked["title"] != advice_list.title:
+        advice_list.title, changed = checked["title"], True
+    if introduction is not None and checked["introduction"] != advice_list.introduction:
+        advice_list.introduction, changed = checked["introduction"], True
+    for item_id in notes:
+        if checked[f"note-{item_id}"] != items[item_id].note:
+            items[item_id].note, changed = checked[f"note-{item_id}"], True
+    if changed:
         _touch(advice_list)
 
 
@@ -236,16 +257,18 @@ def _touch(advice_list: AdviceList) -> None:
     advice_list.updated_at = utcnow()
 
 
-LABELS = {"title": "titel", "introduction": "inleiding", "note": "notitie"}
+def limit_of(field: str, limits: Limits) -> int:
+    """The longest text ``field`` (title, introduction, note-<id>) may hold."""
+    return int(getattr(limits, field.split("-", 1)[0]))
 
 
 def _checked(values: dict[str, str], limits: Limits) -> dict[str, str]:
     """The texts trimmed, or ``ValidationError`` naming every one that is too long."""
     cleaned = {name: (value or "").strip().replace("\r\n", "\n") for name, value in values.items()}
     errors = [
-        FieldError(name, f"hoogstens {getattr(limits, name)} tekens ({len(value)} getypt)")
+        FieldError(name, f"hoogstens {limit_of(name, limits)} tekens ({len(value)} getypt)")
         for name, value in cleaned.items()
-        if len(value) > getattr(limits, name)
+        if len(value) > limit_of(name, limits)
     ]
     if errors:
         raise ValidationError(errors)

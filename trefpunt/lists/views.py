@@ -122,42 +122,37 @@ def edit(token: str):
 
 
 @bp.post("/bewerken/<token>")
-def save_details(token: str):
+def save(token: str):
+    """The whole edit page is one form: every button saves the title, introduction and every note as
+    typed (all or nothing), then does what it says (move or remove one item), so nothing typed is lost."""
     session = get_session()
     advice_list = service.find_for_editing(session, token)
+    notes = {
+        item.id: request.form[f"notitie-{item.id}"]
+        for item in advice_list.items
+        if f"notitie-{item.id}" in request.form
+    }
+    action, _sep, target = request.form.get("actie", "bewaar").partition("-")
     try:
-        service.update_details(
-            advice_list, request.form.get("titel", ""), request.form.get("inleiding", ""), LIMITS
+        service.save_texts(
+            advice_list,
+            LIMITS,
+            title=request.form.get("titel"),
+            introduction=request.form.get("inleiding"),
+            notes=notes,
         )
+        item_id = int(target) if target.isdigit() else None
+        if item_id is not None and action in ("omhoog", "omlaag"):
+            service.move(advice_list, item_id, -1 if action == "omhoog" else 1)
+        elif item_id is not None and action == "weghalen":
+            service.remove(session, advice_list, item_id)
     except ValidationError as error:
         session.rollback()
         return _edit_page(advice_list, token, errors=field_errors(error, LIMITS), status=422)
     session.commit()
-    flash(_("De titel en inleiding zijn bewaard."), FLASH_CATEGORY)
-    return redirect(url_for("lists.edit", token=token) + "#gegevens", 303)
-
-
-@bp.post("/bewerken/<token>/leermiddel/<int:item_id>")
-def change_item(token: str, item_id: int):
-    """One form per item: its note is saved with whichever button was pressed, so moving an item never
-    loses a note typed just before."""
-    session = get_session()
-    advice_list = service.find_for_editing(session, token)
-    action = request.form.get("actie", "bewaar")
-    try:
-        if "notitie" in request.form:
-            service.set_note(advice_list, item_id, request.form["notitie"], LIMITS)
-        if action in ("omhoog", "omlaag"):
-            service.move(advice_list, item_id, -1 if action == "omhoog" else 1)
-        elif action == "weghalen":
-            service.remove(session, advice_list, item_id)
-    except ValidationError as error:
-        session.rollback()
-        errors = {f"item-{item_id}": field_errors(error, LIMITS)["note"]}
-        kept = {item_id: request.form.get("notitie", "")}
-        return _edit_page(advice_list, token, errors=errors, typed_notes=kept, status=422)
-    session.commit()
-    anchor = "#lijst" if action == "weghalen" else f"#item-{item_id}"
+    if action == "bewaar":
+        flash(_("De lijst is bewaard."), FLASH_CATEGORY)
+    anchor = f"#item-{target}" if action in ("omhoog", "omlaag") else "#lijst" if target else ""
     return redirect(url_for("lists.edit", token=token) + anchor, 303)
 
 
@@ -195,7 +190,7 @@ def _read_page(template: str, session, advice_list, token: str):
     return _private(response)
 
 
-def _edit_page(advice_list, token: str, *, errors=None, typed_notes=None, status: int = 200):
+def _edit_page(advice_list, token: str, *, errors=None, status: int = 200):
     session = get_session()
     service.load_list(session, advice_list)
     vocabulary = load_vocabulary(session)
@@ -209,8 +204,8 @@ def _edit_page(advice_list, token: str, *, errors=None, typed_notes=None, status
             read_url=external_url_for("lists.read", token=advice_list.read_token),
             edit_url=external_url_for("lists.edit", token=token),
             errors=errors or {},
+            # After a refused save the form shows every text as it was typed, not as it is stored.
             typed=request.form if status != 200 else {},
-            typed_notes=typed_notes or {},
             limits=LIMITS,
         ),
         status,
