@@ -15,7 +15,7 @@ from trefpunt.catalog.models import Material, Status
 from trefpunt.db import session_factory
 from trefpunt.lists import service
 from trefpunt.lists.header import COOKIE
-from trefpunt.lists.models import AdviceList, ListCreation
+from trefpunt.lists.models import AdviceList, AdviceListItem, ListCreation
 from trefpunt.lists.views import LIMITS
 
 SEARCH = "/zoeken?q=digid"
@@ -397,3 +397,44 @@ def test_the_header_shows_this_devices_list_and_others_get_the_page_unchanged(cl
     assert client.post("/lijst/nieuw", data={"csrf_token": csrf(client)}).status_code == 303
     assert client.get_cookie(COOKIE) is None
     assert "U heeft op dit apparaat nog geen advieslijst." in client.get("/lijst/mijn").get_data(as_text=True)
+
+
+def test_an_editor_finds_a_list_by_either_link_and_removes_it(client, app):
+    from tests.editor.conftest import PASSWORD, make_user
+
+    edit = make_list(client, ["steffie-digid"])
+    read = read_token_of(app, edit)
+    base = app.config["PUBLIC_BASE_URL"]
+    visitor = app.test_client()
+    assert visitor.get("/beheer/advieslijsten/").status_code == 302  # to the login page
+
+    make_user(app, "redacteur@example.org")
+    editor = app.test_client()
+    editor.post(
+        "/auth/inloggen",
+        data={"email": "redacteur@example.org", "password": PASSWORD, "csrf_token": csrf(editor)},
+    )
+    for pasted in (
+        f"{base}/lijst/{read}",
+        f" {base}/lijst/bewerken/{edit}?x=1 ",
+        f"{base}/lijst/{read}/afdrukken",
+    ):
+        found = editor.get("/beheer/advieslijsten/", query_string={"link": pasted}).get_data(as_text=True)
+        assert "Steffie legt uit: DigiD" in found and "Verwijder deze lijst" in found, pasted
+    missing = editor.get("/beheer/advieslijsten/", query_string={"link": f"{base}/lijst/{'x' * 32}"})
+    assert "Geen advieslijst gevonden met deze link." in missing.get_data(as_text=True)
+
+    with session_factory(app)() as session:
+        list_id = service.find_for_reading(session, read).id
+    removed = editor.post(
+        f"/beheer/advieslijsten/{list_id}/verwijderen",
+        data={"leeslink_token": read, "csrf_token": csrf(editor)},
+    )
+    assert removed.status_code == 303
+    assert client.get(f"/lijst/{read}").status_code == 404
+    assert client.get(f"/lijst/bewerken/{edit}").status_code == 404
+    # The maker's browser forgets the removed list at its next page.
+    client.get(SEARCH)
+    assert client.get_cookie(COOKIE) is None
+    with session_factory(app)() as session:
+        assert session.scalar(select(func.count()).select_from(AdviceListItem)) == 0
