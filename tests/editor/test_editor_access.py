@@ -19,6 +19,7 @@ SAMPLE_VALUES = {
     "term_id": "1",
     "user_id": "1",
     "synonym_id": "1",
+    "list_id": "1",
     "change_id": "1",
 }
 
