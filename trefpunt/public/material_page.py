@@ -95,6 +95,9 @@ class Card:
     levels: list[str]
     formats: list[str]
     cost: str
+    # For whom and how it is used: without them a youth programme and a senior course look alike.
+    audiences: list[str]
+    settings: list[str]
 
 
 def card(material: MaterialView, vocabulary: Vocabulary, locale: str) -> Card:
@@ -106,6 +109,8 @@ def card(material: MaterialView, vocabulary: Vocabulary, locale: str) -> Card:
         ],
         formats=[_label(t, locale) for t in material.terms_of("format")],
         cost=", ".join(_label(t, locale) for t in material.terms_of("cost")),
+        audiences=[_label(t, locale) for t in material.terms_of("audience")],
+        settings=[_label(t, locale) for t in material.terms_of("setting")],
     )
 
 
