@@ -179,7 +179,9 @@ def _make_app(templates, backend, tmp_path, request, *, seeded: bool, **config):
     yield app
     from trefpunt.db import session_factory
     from trefpunt.search import get_engine
+    from trefpunt.searchlog import web as search_log
 
+    search_log.close(app)
     get_engine(app).close()
     session_factory(app).kw["bind"].dispose()
 

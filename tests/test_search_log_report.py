@@ -12,7 +12,7 @@ import pytest
 from tests.editor.conftest import PASSWORD, make_user, text_of
 from trefpunt.db import session_factory
 from trefpunt.searchlog import store
-from trefpunt.searchlog.web import EXTENSION_KEY, recorder, utc_today
+from trefpunt.searchlog.web import recorder, utc_today
 
 TODAY = utc_today()
 
@@ -22,9 +22,7 @@ def app(app):
     app.config["SEARCH_LOG_FLUSH_SECONDS"] = 3600
     app.config["WTF_CSRF_ENABLED"] = False  # logging in through the form, as tests/editor does
     make_user(app, "redacteur@example.org", "editor")
-    yield app
-    if EXTENSION_KEY in app.extensions:
-        app.extensions[EXTENSION_KEY].stop()
+    return app  # the app fixture stops its search log recorder, writing what it holds
 
 
 @pytest.fixture

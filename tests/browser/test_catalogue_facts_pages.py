@@ -1,6 +1,7 @@
 """The material page says how sure its facts are and how to get a material without a web address; the
 editor form has the source-and-certainty fields and a second level range. Every such page passes axe-core
-in Dutch and English; the public ones fit 320 px without sideways scrolling, and so do the form's new parts."""
+in Dutch and English; the public ones fit 320 px without sideways scrolling, and so do the form's new
+parts."""
 
 from __future__ import annotations
 

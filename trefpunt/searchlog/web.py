@@ -119,6 +119,17 @@ def recorder(app: Flask | None = None) -> SearchLogRecorder:
     return found
 
 
+def close(app: Flask) -> None:
+    """Stop ``app``'s recorder in this process, writing what it holds: for an app that goes away before
+    the process does (a test's app, whose database is dropped after it)."""
+    found: SearchLogRecorder | None = app.extensions.pop(EXTENSION_KEY, None)
+    if found is None or found.pid != os.getpid():
+        return
+    with _start_lock:
+        _recorders.remove(found)
+    found.stop()
+
+
 @atexit.register
 def _flush_at_exit() -> None:
     for each in _recorders:
