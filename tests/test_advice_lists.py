@@ -241,6 +241,32 @@ def test_texts_too_long_are_refused_in_dutch_and_nothing_saved_is_lost(client, a
         assert advice_list.items[0].note == "Eerste notitie"
 
 
+def test_a_pasted_control_character_is_named_on_the_form_and_nothing_typed_is_lost(client, app):
+    edit = make_list(client, ["steffie-digid"])
+    (item,) = item_ids(app, edit)
+    token = csrf(client)
+    change_item(client, edit, item, "bewaar", note="Eerste notitie")
+
+    refused = client.post(
+        f"/lijst/bewerken/{edit}",
+        data={
+            "titel": "Voor de groep van dinsdag",
+            f"notitie-{item}": "begin\x0bhiermee",
+            "actie": "bewaar",
+            "csrf_token": token,
+        },
+    )
+    # The edit page again, not an error page: the field says what is wrong and keeps what was typed.
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert "Deze tekst bevat een onzichtbaar stuurteken U+000B" in body
+    assert 'value="Voor de groep van dinsdag"' in body and "begin\x0bhiermee" in body
+    with session_factory(app)() as session:
+        advice_list = service.find_for_editing(session, edit)
+        assert advice_list.items[0].note == "Eerste notitie"
+        assert advice_list.title != "Voor de groep van dinsdag"
+
+
 def test_a_full_list_says_so_in_dutch_and_keeps_what_it_has(client, app):
     slugs = published_slugs(app, LIMITS.items + 1)
     assert len(slugs) == LIMITS.items + 1

@@ -27,6 +27,8 @@ FIELD_CHECKED_FORMS: dict[str, frozenset[str]] = {
     "editor.new_material": frozenset((*TEXT_COLUMNS, *FACT_COLUMNS)) - {"slug", "status"},
     "editor.edit_material": frozenset((*TEXT_COLUMNS, *FACT_COLUMNS)) - {"slug", "status"},
     "editor.preview": frozenset({"description"}),
+    # An advice list's texts (``lists.service``); ``notitie-*`` is every item's note.
+    "lists.save": frozenset({"titel", "inleiding", "notitie-*"}),
 }
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -79,7 +81,8 @@ def _check_form() -> None:
     for name, value in request.form.items(multi=True):
         if name in NUMBER_FIELDS and value and not is_number(value):
             raise BadRequest(_("Het veld ‘%(name)s’ moet een getal zijn.", name=name))
-        character = control_character(name if name in checked_by_view else name + value)
+        checked = name in checked_by_view or f"{name.partition('-')[0]}-*" in checked_by_view
+        character = control_character(name if checked else name + value)
         if character:
             raise BadRequest(
                 _(

@@ -6,13 +6,20 @@ from flask_babel import gettext as _
 
 from trefpunt.catalog.errors import ValidationError
 
-from .service import LimitReached, Limits, limit_of
+from .service import CONTROL_CHARACTER, LimitReached, Limits, limit_of
 
 
 def field_errors(error: ValidationError, limits: Limits) -> dict[str, str]:
     """Per field (title, introduction, note-<id>) what is wrong, for the form that shows it again."""
     found = {}
     for each in error.errors:
+        if each.message.startswith(CONTROL_CHARACTER):
+            found[each.field] = _(
+                "Deze tekst bevat een onzichtbaar stuurteken %(character)s, bijvoorbeeld uit een "
+                "geplakte tekst. Er is niets bewaard; haal het teken weg en bewaar opnieuw.",
+                character=each.message.removeprefix(CONTROL_CHARACTER).strip(),
+            )
+            continue
         limit = limit_of(each.field, limits)
         found[each.field] = _(
             "Deze tekst is te lang: hoogstens %(limit)d tekens. Er is niets bewaard; uw tekst staat "

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from trefpunt.catalog.errors import FieldError, NotAllowed, NotFound, ValidationError
 from trefpunt.catalog.models import Material, Status, utcnow
+from trefpunt.inputs import control_character
 
 from .models import AdviceList, AdviceListItem, ListCreation
 
@@ -262,14 +263,21 @@ def limit_of(field: str, limits: Limits) -> int:
     return int(getattr(limits, field.split("-", 1)[0]))
 
 
+# The message of a text refused for an invisible control character (the form names the character).
+CONTROL_CHARACTER = "bevat een onzichtbaar stuurteken"
+
+
 def _checked(values: dict[str, str], limits: Limits) -> dict[str, str]:
-    """The texts trimmed, or ``ValidationError`` naming every one that is too long."""
+    """The texts trimmed, or ``ValidationError`` naming every one that is too long or holds a control
+    character (pasted from elsewhere, invisible in the form, and never meant for a handout)."""
     cleaned = {name: (value or "").strip().replace("\r\n", "\n") for name, value in values.items()}
-    errors = [
-        FieldError(name, f"hoogstens {limit_of(name, limits)} tekens ({len(value)} getypt)")
-        for name, value in cleaned.items()
-        if len(value) > limit_of(name, limits)
-    ]
+    errors = []
+    for name, value in cleaned.items():
+        character = control_character(value)
+        if character:
+            errors.append(FieldError(name, f"{CONTROL_CHARACTER} {character}"))
+        elif len(value) > (limit := limit_of(name, limits)):
+            errors.append(FieldError(name, f"hoogstens {limit} tekens ({len(value)} getypt)"))
     if errors:
         raise ValidationError(errors)
     return cleaned
