@@ -146,6 +146,10 @@ def new_pg_database(request, *, template: str | None = None, prefix: str = "tp_t
         connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
 
     def drop():
+        from trefpunt.searchlog import web as search_log
+
+        # An app made inside the test (a restart, another server) may still hold search counts for it.
+        search_log.close_all()
         with _pg_admin().connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

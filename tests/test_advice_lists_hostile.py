@@ -145,7 +145,8 @@ def test_control_characters_are_refused_and_nothing_is_saved(client, app):
     refused = client.post(
         f"/lijst/bewerken/{edit}", data={"titel": "Slecht\x00", "actie": "bewaar", "csrf_token": token}
     )
-    assert refused.status_code == 400
-    assert "Er is niets opgeslagen" in refused.get_data(as_text=True)
+    # The edit form again, naming the character: the list's own check, not an error page.
+    assert refused.status_code == 422
+    assert "onzichtbaar stuurteken U+0000" in refused.get_data(as_text=True)
     with session_factory(app)() as session:
         assert service.find_for_editing(session, edit).title == "Goed"

@@ -211,7 +211,7 @@ def test_a_certificate_nobody_vouches_for_is_a_broken_link(tmp_path):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         found = probe(f"https://127.0.0.1:{server.server_port}/", LOCAL)

@@ -42,7 +42,8 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         # As a deployment configures it: the address its visitors use, in every link it writes.
         app.config["PUBLIC_BASE_URL"] = self.url
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # Polled every 20 ms, not every 500: shutdown waits for the next poll, after every test.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     def __enter__(self):
         self.thread.start()

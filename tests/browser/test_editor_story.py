@@ -78,7 +78,7 @@ def test_admin_invites_an_editor_who_publishes_a_findable_material(app, live_ser
     page.get_by_label("Samenvatting", exact=True).fill(
         "Oefenen met prijzen en wisselgeld aan de hand van echte kassabonnen."
     )
-    page.get_by_role("radio", name="Gratis", exact=True).check()
+    page.get_by_role("radio", name="Gratis voor iedereen", exact=True).check()
     page.get_by_role("button", name="Opslaan").click()
     assert "Opgeslagen als concept" in page.locator(".flashes").inner_text()
 

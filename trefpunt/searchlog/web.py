@@ -131,13 +131,18 @@ def close(app: Flask) -> None:
 
 
 @atexit.register
-def _flush_at_exit() -> None:
-    for each in _recorders:
-        if each.pid == os.getpid():
-            try:
-                each.stop()
-            except Exception:  # at exit there is nobody left to tell but the log
-                log.exception("search log: last flush failed")
+def close_all() -> None:
+    """Stop every recorder of this process, writing what each holds: at exit, and before a database that
+    apps of this process still name goes away (a test's)."""
+    with _start_lock:
+        mine = [each for each in _recorders if each.pid == os.getpid()]
+        _recorders[:] = [each for each in _recorders if each not in mine]
+    for each in mine:
+        each.app.extensions.pop(EXTENSION_KEY, None)
+        try:
+            each.stop()
+        except Exception:  # at exit there is nobody left to tell but the log
+            log.exception("search log: last flush failed")
 
 
 def counted(view: Callable) -> Callable:
