@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from trefpunt.catalog.cards import MaterialView
+from trefpunt.catalog.facts import FREE_FOR_LEARNER
 from trefpunt.catalog.vocabulary import FacetName, Vocabulary
 from trefpunt.search import SearchRequest
 
@@ -64,33 +65,23 @@ MAX_MARKER_LENGTH = 600
 
 
 def free_cost_keys(vocabulary: Vocabulary) -> tuple[str, ...]:
-    """The cost terms that cost the learner nothing, read from the vocabulary as it is now.
-
-    A term is free for the learner when its key, Dutch label or Dutch group says "gratis" ("Gratis",
-    "Gratis via de bibliotheek (licentie)", a group "Gratis voor de cursist"), and does not say "niet
-    gratis". Merged terms follow their target.
-    """
+    """The cost terms that cost the learner nothing: "gratis voor de deelnemer" and the kinds under it
+    (free for everyone, the library's licence, the library pays), read from the vocabulary's broader
+    terms as it is now, not from what a label happens to say."""
     facet = vocabulary.by_name.get(FacetName.COST)
     if facet is None:
         return ()
-    found = []
-    for term in facet.terms:
-        if term.merged_into:
-            continue
-        words = f"{term.key} {term.label_nl} {term.group_nl}".lower()
-        if "gratis" in words and "niet gratis" not in words and "niet-gratis" not in words:
-            found.append(term.key)
-    return tuple(found)
+    return tuple(t.key for t in facet.terms if not t.merged_into and FREE_FOR_LEARNER in (t.key, t.broader))
 
 
 def free_cost_filter(vocabulary: Vocabulary) -> tuple[str, ...]:
-    """The free cost terms a search needs to name: a term under a broader free term is found through it
-    (when the vocabulary has broader terms), so the address stays short."""
-    free = free_cost_keys(vocabulary)
+    """The free cost terms a search needs to name: a term under a broader free term is found through it,
+    so the address stays short."""
     facet = vocabulary.by_name.get(FacetName.COST)
     if facet is None:
         return ()
-    return tuple(k for k in free if getattr(facet.term(k), "broader", None) not in free)
+    free = free_cost_keys(vocabulary)
+    return tuple(t.key for t in facet.terms if t.key in free and t.broader not in free)
 
 
 def has_options(vocabulary: Vocabulary) -> tuple[str, ...]:
